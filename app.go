@@ -1,0 +1,373 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/options"
+	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"partnerdesk/internal/cli"
+	"partnerdesk/internal/explain"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signinwindow"
+)
+
+// App is the binding surface for the frontend: each method turns a call from
+// the page into calls on internal packages, and every error into the
+// operator's words (internal/explain). No method returns a token.
+type App struct {
+	ctx      context.Context
+	env      cli.Env
+	service  *signin.Service
+	mu       sync.Mutex
+	active   string             // the selected profile's id
+	cancelIn context.CancelFunc // cancels the sign-in in progress
+	notice   string             // a message for the operator at start-up
+}
+
+// NewApp returns the app over the same stores the CLI uses.
+func NewApp(env cli.Env) *App {
+	a := &App{env: env}
+	a.service = &signin.Service{Profiles: env.Profiles, Vault: env.Vault, Window: env.Window, Endpoints: env.Endpoints}
+	a.service.Progress = func(st signin.Stage) { a.progress(st, "") }
+	env.Vault.OnSlow = func(string) {
+		a.progress(signin.StageKeychain, "Waiting for your keychain. If it asks for its password, enter it to continue.")
+	}
+	return a
+}
+
+func (a *App) startup(ctx context.Context) { a.ctx = ctx }
+
+func (a *App) shutdown(context.Context) { signinwindow.CloseAll() }
+
+func (a *App) onSecondInstance(options.SecondInstanceData) {
+	wailsruntime.WindowUnminimise(a.ctx)
+	wailsruntime.WindowShow(a.ctx)
+}
+
+var stageMessages = map[signin.Stage]string{
+	signin.StageOpening:   "Opening the sign-in window…",
+	signin.StageWaiting:   "Sign in and approve access in the sign-in window.",
+	signin.StageStoring:   "Saving the token in your keychain…",
+	signin.StageVerifying: "Checking your account with Zapier…",
+}
+
+// progressEvent is the payload of "signin:progress".
+type progressEvent struct {
+	ProfileID string `json:"profileId"`
+	Stage     string `json:"stage"`
+	Message   string `json:"message"`
+}
+
+func (a *App) progress(st signin.Stage, msg string) {
+	if a.ctx == nil {
+		return
+	}
+	if msg == "" {
+		msg = stageMessages[st]
+	}
+	a.mu.Lock()
+	id := a.active
+	a.mu.Unlock()
+	wailsruntime.EventsEmit(a.ctx, "signin:progress", progressEvent{ProfileID: id, Stage: string(st), Message: msg})
+}
+
+func (a *App) changed() {
+	if a.ctx != nil {
+		wailsruntime.EventsEmit(a.ctx, "state:changed")
+	}
+}
+
+// Identity is who a token belongs to.
+type Identity struct {
+	ID       string `json:"id"`
+	FullName string `json:"fullName"`
+	Email    string `json:"email"`
+}
+
+// ProfileView is a profile as the frontend shows it: settings and the
+// non-secret state of its token.
+type ProfileView struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	ClientID       string    `json:"clientId"`
+	RedirectURI    string    `json:"redirectUri"`
+	AuthorizeURL   string    `json:"authorizeUrl"`
+	APIBaseURL     string    `json:"apiBaseUrl"`
+	Scopes         []string  `json:"scopes"`
+	Sandbox        bool      `json:"sandbox"`
+	SignedIn       bool      `json:"signedIn"`
+	TokenInvalid   bool      `json:"tokenInvalid"`
+	Expired        bool      `json:"expired"`
+	Identity       *Identity `json:"identity"`
+	GrantedScopes  []string  `json:"grantedScopes"`
+	ObtainedAt     *string   `json:"obtainedAt"`
+	ExpiresAt      *string   `json:"expiresAt"`
+	LastVerifiedAt *string   `json:"lastVerifiedAt"`
+	LastVerifyOK   bool      `json:"lastVerifyOk"`
+	LastVerifyNote string    `json:"lastVerifyNote"`
+}
+
+func viewOf(p profiles.Profile, now time.Time) ProfileView {
+	v := ProfileView{
+		ID: p.ID, Name: p.Name, ClientID: p.ClientID, RedirectURI: p.RedirectURI,
+		AuthorizeURL: p.EffectiveAuthorizeURL(), APIBaseURL: p.EffectiveAPIBaseURL(),
+		Scopes: nonNil(p.Scopes), Sandbox: p.Sandbox,
+		SignedIn: p.Token.SignedIn, TokenInvalid: p.Token.Invalid, Expired: p.Token.SignedIn && p.Token.Expired(now),
+		GrantedScopes: nonNil(p.Token.Scopes), ObtainedAt: rfc3339(p.Token.ObtainedAt), ExpiresAt: rfc3339(p.Token.ExpiresAt),
+		LastVerifiedAt: rfc3339(p.Token.LastVerifiedAt), LastVerifyOK: p.Token.LastVerifyOK, LastVerifyNote: p.Token.LastVerifyNote,
+	}
+	if id := p.Token.Identity; id != nil {
+		v.Identity = &Identity{ID: id.ID, FullName: id.FullName, Email: id.Email}
+	}
+	return v
+}
+
+func rfc3339(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// AppState is everything the first screen needs.
+type AppState struct {
+	Profiles        []ProfileView `json:"profiles"`
+	ActiveProfileID string        `json:"activeProfileId"`
+	Notice          string        `json:"notice"`
+	Version         string        `json:"version"`
+}
+
+// GetState returns the profiles and which one is selected.
+func (a *App) GetState() (AppState, error) {
+	f, err := a.env.Profiles.Load()
+	var corrupt *profiles.CorruptError
+	switch {
+	case errors.As(err, &corrupt):
+		a.mu.Lock()
+		a.notice = corrupt.Error()
+		a.mu.Unlock()
+	case err != nil:
+		return AppState{}, errors.New(explain.Message(err))
+	}
+	now := time.Now()
+	st := AppState{Profiles: []ProfileView{}, Version: version}
+	for _, p := range f.Profiles {
+		st.Profiles = append(st.Profiles, viewOf(p, now))
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := f.Find(a.active); !ok {
+		a.active = ""
+		if len(f.Profiles) > 0 {
+			a.active = f.Profiles[0].ID
+		}
+	}
+	st.ActiveProfileID = a.active
+	st.Notice = a.notice
+	return st, nil
+}
+
+// SelectProfile makes a profile the selected one.
+func (a *App) SelectProfile(id string) {
+	a.mu.Lock()
+	a.active = id
+	a.mu.Unlock()
+}
+
+// NewProfile is what the operator types to set up a profile.
+type NewProfile struct {
+	Name         string `json:"name"`
+	ClientID     string `json:"clientId"`
+	RedirectURI  string `json:"redirectUri"`
+	Scopes       string `json:"scopes"`
+	AuthorizeURL string `json:"authorizeUrl"`
+	APIBaseURL   string `json:"apiBaseUrl"`
+}
+
+// AddProfile validates and saves a new profile, and selects it.
+func (a *App) AddProfile(in NewProfile) (ProfileView, error) {
+	p := profiles.Profile{
+		Name:         strings.TrimSpace(in.Name),
+		ClientID:     strings.TrimSpace(in.ClientID),
+		RedirectURI:  strings.TrimSpace(in.RedirectURI),
+		AuthorizeURL: strings.TrimSpace(in.AuthorizeURL),
+		APIBaseURL:   strings.TrimRight(strings.TrimSpace(in.APIBaseURL), "/"),
+		Scopes:       cli.SplitScopes(in.Scopes),
+	}
+	if err := cli.ValidateProfile(p); err != nil {
+		return ProfileView{}, err
+	}
+	return a.add(p)
+}
+
+// AddSandboxProfile starts the built-in sandbox and adds a profile for it.
+func (a *App) AddSandboxProfile() (ProfileView, error) {
+	base, err := sandbox.EnsureLocal(sandbox.LocalAddr)
+	if err != nil {
+		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	name := "Sandbox"
+	if f, err := a.env.Profiles.Load(); err == nil {
+		for i := 2; ; i++ {
+			if _, taken := f.Find(name); !taken {
+				break
+			}
+			name = fmt.Sprintf("Sandbox %d", i)
+		}
+	}
+	return a.add(profiles.Profile{
+		Name: name, ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
+		AuthorizeURL: base + "/oauth/authorize/", APIBaseURL: base,
+		Scopes: []string{"profile", "zap"}, Sandbox: true,
+	})
+}
+
+func (a *App) add(p profiles.Profile) (ProfileView, error) {
+	var added profiles.Profile
+	err := a.env.Profiles.Update(func(f *profiles.File) error {
+		np, err := f.Add(p)
+		if err != nil {
+			return err
+		}
+		added = *np
+		return nil
+	})
+	if err != nil {
+		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	a.SelectProfile(added.ID)
+	a.changed()
+	return viewOf(added, time.Now()), nil
+}
+
+// SignInOutcome is how a sign-in ended. Declining, cancelling and time-outs
+// are outcomes, not errors: the page shows Message either way.
+type SignInOutcome struct {
+	OK        bool         `json:"ok"`
+	Cancelled bool         `json:"cancelled"`
+	Message   string       `json:"message"`
+	Profile   *ProfileView `json:"profile"`
+}
+
+// signInTimeout is how long the app waits for the operator on the
+// provider's page: long enough to find a password, short enough that a
+// wrong redirect URI is noticed.
+const signInTimeout = 10 * time.Minute
+
+// SignIn opens the sign-in window for a profile and waits for it.
+func (a *App) SignIn(id string, force bool) SignInOutcome {
+	ctx, cancel := context.WithCancel(a.ctx)
+	a.mu.Lock()
+	if a.cancelIn != nil {
+		a.mu.Unlock()
+		cancel()
+		signinwindow.Present()
+		return SignInOutcome{Message: explain.Message(signinwindow.ErrInProgress)}
+	}
+	a.active = id
+	a.cancelIn = cancel
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.cancelIn = nil
+		a.mu.Unlock()
+		cancel()
+		a.progress("done", "")
+		a.changed()
+	}()
+
+	p, err := a.service.SignIn(ctx, id, signin.Options{Force: force, Timeout: signInTimeout})
+	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
+	if p.ID != "" {
+		v := viewOf(p, time.Now())
+		out.Profile = &v
+	}
+	switch {
+	case err == nil:
+		out.Message = "Signed in."
+		if v := out.Profile; v != nil && v.Identity != nil {
+			out.Message = "Signed in as " + v.Identity.FullName + "."
+		}
+	case errors.Is(err, signin.ErrVerifyFailed):
+		out.Message = "Signed in; the token is in your keychain. " + explain.Message(errors.Unwrap(err))
+	default:
+		out.Cancelled = cli.ExitCode(err) == cli.ExitDeclined
+		out.Message = explain.Message(err)
+	}
+	return out
+}
+
+// CancelSignIn closes the sign-in window of the attempt in progress.
+func (a *App) CancelSignIn() {
+	a.mu.Lock()
+	cancel := a.cancelIn
+	a.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// Verify checks a profile's token with Zapier now.
+func (a *App) Verify(id string) (ProfileView, error) {
+	p, err := a.service.Verify(a.ctx, id)
+	a.changed()
+	if err != nil && !errors.Is(err, signin.ErrVerifyFailed) && p.ID == "" {
+		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	v := viewOf(p, time.Now())
+	if err != nil && !v.TokenInvalid {
+		return v, errors.New(explain.Message(err))
+	}
+	return v, nil
+}
+
+// CopyToken puts a profile's token on the system clipboard. The token goes
+// from the keychain to the clipboard in Go and never reaches the page.
+func (a *App) CopyToken(id string) error {
+	token, _, err := a.service.Token(a.ctx, id)
+	if err != nil {
+		return errors.New(explain.Message(err))
+	}
+	if err := wailsruntime.ClipboardSetText(a.ctx, token); err != nil {
+		return errors.New("The token could not be put on the clipboard. Try again.")
+	}
+	return nil
+}
+
+// SignOut deletes a profile's token and clears its sign-in session.
+func (a *App) SignOut(id string) (ProfileView, error) {
+	p, err := a.service.SignOut(a.ctx, id)
+	a.changed()
+	if err != nil {
+		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	return viewOf(p, time.Now()), nil
+}
+
+// OpenURL opens an http(s) address in the system browser: the app's own
+// web view never leaves the app's pages.
+func (a *App) OpenURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("Only web addresses can be opened.")
+	}
+	wailsruntime.BrowserOpenURL(a.ctx, u.String())
+	return nil
+}

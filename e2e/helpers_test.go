@@ -1,0 +1,263 @@
+//go:build e2e
+
+// Package e2e drives the built binary (build/bin/partnerdesk) the way an
+// operator and a script would: real WebKitGTK windows under Xvfb and openbox,
+// a real gnome-keyring on a private session bus, the sandbox provider on
+// 127.0.0.1. Run it through `make test-e2e`, which sets that session up.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the app under test.
+func binary(t *testing.T) string {
+	t.Helper()
+	if b := os.Getenv("PARTNERDESK_BIN"); b != "" {
+		return b
+	}
+	b, err := filepath.Abs("../build/bin/partnerdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(b); err != nil {
+		t.Fatalf("build the app first (make build): %v", err)
+	}
+	return b
+}
+
+// operator is one person's machine: their own XDG directories. The keychain
+// is the session's, shared; profile ids keep entries apart.
+type operator struct {
+	t    *testing.T
+	bin  string
+	dirs map[string]string
+}
+
+func newOperator(t *testing.T) *operator {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" || os.Getenv("DISPLAY") == "" {
+		t.Skip("needs a desktop session: run through make test-e2e (scripts/desktop-session.sh)")
+	}
+	root := t.TempDir()
+	o := &operator{t: t, bin: binary(t), dirs: map[string]string{}}
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
+		d := filepath.Join(root, strings.ToLower(strings.TrimPrefix(k, "XDG_")))
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		o.dirs[k] = d
+	}
+	return o
+}
+
+func (o *operator) env() []string {
+	env := os.Environ()
+	for k, v := range o.dirs {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// command prepares the binary with the operator's directories.
+func (o *operator) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, o.bin, args...)
+	cmd.Env = o.env()
+	return cmd
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs a command to its end and returns what it printed and its exit code.
+func (o *operator) run(args ...string) result {
+	o.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := o.command(ctx, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		o.t.Fatalf("run %v: %v", args, err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// mustRun runs a command that has to succeed.
+func (o *operator) mustRun(args ...string) result {
+	o.t.Helper()
+	r := o.run(args...)
+	if r.code != 0 {
+		o.t.Fatalf("partnerdesk %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// sandbox starts `partnerdesk sandbox` with the given answer mode and
+// returns its base URL.
+func (o *operator) sandbox(approve string) string {
+	o.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := o.command(ctx, "sandbox", "--addr", "127.0.0.1:0", "--approve", approve)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		o.t.Fatal(err)
+	}
+	o.t.Cleanup(func() { cancel(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		o.t.Fatalf("sandbox printed no URL: %v", err)
+	}
+	base := strings.TrimSpace(line)
+	if u, err := url.Parse(base); err != nil || u.Hostname() != "127.0.0.1" {
+		o.t.Fatalf("sandbox URL %q is not on 127.0.0.1", base)
+	}
+	return base
+}
+
+const sandboxClient = "partnerdesk-sandbox"
+const registeredRedirect = "https://partner.invalid/oauth/callback"
+
+// addProfile adds a profile signing in at the sandbox base.
+func (o *operator) addProfile(name, base, redirectURI string) string {
+	o.t.Helper()
+	o.mustRun("profile", "add", name, "--client-id", sandboxClient, "--redirect-uri", redirectURI,
+		"--authorize-url", base+"/oauth/authorize/", "--api-base", base, "--scope", "profile zap")
+	return o.profileID(name)
+}
+
+func (o *operator) profileID(name string) string {
+	o.t.Helper()
+	var list []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	r := o.mustRun("profile", "list", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		o.t.Fatalf("profile list --json: %v\n%s", err, r.stdout)
+	}
+	for _, p := range list {
+		if p.Name == name {
+			return p.ID
+		}
+	}
+	o.t.Fatalf("no profile %q in %s", name, r.stdout)
+	return ""
+}
+
+// keychainSecret reads what the keychain holds for a profile, as any other
+// tool would; "" when nothing.
+func keychainSecret(t *testing.T, profileID string) string {
+	t.Helper()
+	out, err := exec.Command("secret-tool", "lookup", "service", "partnerdesk", "username", profileID).Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return ""
+	}
+	if err != nil {
+		t.Fatalf("secret-tool: %v", err)
+	}
+	return string(out)
+}
+
+// leaks counts the files under the operator's XDG directories that hold the
+// token in plain, URL-encoded or base64 form, and names them.
+func (o *operator) leaks(token string) []string {
+	o.t.Helper()
+	forms := [][]byte{
+		[]byte(token),
+		[]byte(url.QueryEscape(token)),
+		[]byte(base64.StdEncoding.EncodeToString([]byte(token))),
+		[]byte(base64.RawURLEncoding.EncodeToString([]byte(token))),
+	}
+	var hits []string
+	for _, dir := range o.dirs {
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil
+			}
+			for _, f := range forms {
+				if bytes.Contains(b, f) {
+					hits = append(hits, path)
+					break
+				}
+			}
+			return nil
+		})
+	}
+	return hits
+}
+
+// waitWindow waits until a visible window whose title contains name exists
+// and returns its X id.
+func waitWindow(t *testing.T, name string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", name).Output()
+		if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
+			return ids[0]
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no window named %q appeared within %s", name, within)
+	return ""
+}
+
+func windowTitle(t *testing.T, id string) string {
+	t.Helper()
+	out, err := exec.Command("xdotool", "getwindowname", id).Output()
+	if err != nil {
+		t.Fatalf("xdotool getwindowname: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// artifacts is where tests leave screenshots for people to look at.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../build/test-artifacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func screenshot(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(artifacts(t), name)
+	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v\n%s", err, out)
+	}
+	return path
+}

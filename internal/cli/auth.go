@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"partnerdesk/internal/explain"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/vault"
+)
+
+var stageWords = map[signin.Stage]string{
+	signin.StageOpening:   "Opening the sign-in window…",
+	signin.StageWaiting:   "Waiting for you to sign in and approve in the sign-in window…",
+	signin.StageStoring:   "Saving the token in your keychain…",
+	signin.StageVerifying: "Checking the account with Zapier…",
+}
+
+func loginCmd(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("login", flag.ContinueOnError)
+	name := fs.String("profile", "", "profile name (optional when there is only one)")
+	force := fs.Bool("force", false, "ask for approval again (approval_prompt=force)")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up when the sign-in is not done in this time")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(positional); err != nil {
+		return err
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout must be positive, e.g. 5m")
+	}
+	svc := env.service()
+	svc.Progress = func(st signin.Stage) {
+		if w, ok := stageWords[st]; ok {
+			fmt.Fprintln(env.Stderr, w)
+		}
+	}
+	var p profiles.Profile
+	loopErr := env.RunWindowLoop(func() {
+		p, err = svc.SignIn(ctx, *name, signin.Options{Force: *force, Timeout: *timeout})
+	})
+	if loopErr != nil {
+		return loopErr
+	}
+	if errors.Is(err, signin.ErrVerifyFailed) {
+		// The token is stored: say so, and why the check failed.
+		fmt.Fprintf(env.Stderr, "Signed in to %q; the token is in your keychain.\n%s\n", p.Name, explain.Message(errors.Unwrap(err)))
+		return errQuietIfNot(err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "Signed in to %q as %s.\n", p.Name, who(p))
+	return nil
+}
+
+// errQuietIfNot keeps a rejected token's exit code after its message was
+// printed; other verification failures still count as a sign-in.
+func errQuietIfNot(err error) error {
+	if ExitCode(err) == ExitNotSignedIn {
+		return fmt.Errorf("%w: %w", errQuiet, err)
+	}
+	return nil
+}
+
+func who(p profiles.Profile) string {
+	id := p.Token.Identity
+	switch {
+	case id == nil:
+		return "an unknown account"
+	case id.FullName != "" && id.Email != "":
+		return fmt.Sprintf("%s <%s>", id.FullName, id.Email)
+	case id.Email != "":
+		return id.Email
+	}
+	return id.FullName
+}
+
+type statusJSON struct {
+	Profile        string             `json:"profile"`
+	ID             string             `json:"id"`
+	SignedIn       bool               `json:"signed_in"`
+	Valid          bool               `json:"valid"`
+	Expired        bool               `json:"expired"`
+	Identity       *profiles.Identity `json:"identity,omitempty"`
+	Scopes         []string           `json:"scopes"`
+	ObtainedAt     *time.Time         `json:"obtained_at,omitempty"`
+	ExpiresAt      *time.Time         `json:"expires_at,omitempty"`
+	LastVerifiedAt *time.Time         `json:"last_verified_at,omitempty"`
+	Note           string             `json:"note,omitempty"`
+}
+
+func statusCmd(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	name := fs.String("profile", "", "profile name (optional when there is only one)")
+	offline := fs.Bool("offline", false, "do not ask Zapier; show what is known on this computer")
+	asJSON := fs.Bool("json", false, "print JSON")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(positional); err != nil {
+		return err
+	}
+	svc := env.service()
+	_, p, err := svc.Token(ctx, *name)
+	hasToken := err == nil
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return err
+	}
+	var problem error
+	now := time.Now()
+	switch {
+	case !hasToken:
+		problem = fmt.Errorf("%w: %q is not signed in", errNotSignedIn, p.Name)
+	case p.Token.Expired(now):
+		problem = fmt.Errorf("%w: the token of %q expired", errNotSignedIn, p.Name)
+	case !*offline:
+		p, err = svc.Verify(ctx, p.ID)
+		if err != nil {
+			problem = err
+		}
+	case p.Token.Invalid:
+		problem = fmt.Errorf("%w: Zapier rejected the token of %q at the last check", errNotSignedIn, p.Name)
+	}
+
+	st := statusJSON{Profile: p.Name, ID: p.ID, SignedIn: hasToken, Valid: hasToken && problem == nil,
+		Expired: hasToken && p.Token.Expired(now), Scopes: nonNil(p.Token.Scopes),
+		ObtainedAt: p.Token.ObtainedAt, ExpiresAt: p.Token.ExpiresAt, LastVerifiedAt: p.Token.LastVerifiedAt, Note: p.Token.LastVerifyNote}
+	if hasToken {
+		st.Identity = p.Token.Identity
+	}
+	if problem != nil {
+		st.Note = explain.Message(problem)
+	}
+	if *asJSON {
+		if err := writeJSON(env, st); err != nil {
+			return err
+		}
+	} else {
+		printStatus(env, p, st, now)
+	}
+	if problem != nil {
+		return fmt.Errorf("%w: %w", errQuiet, problem)
+	}
+	return nil
+}
+
+func printStatus(env *Env, p profiles.Profile, st statusJSON, now time.Time) {
+	out := env.Stdout
+	fmt.Fprintf(out, "Profile:    %s\n", p.Name)
+	switch {
+	case !st.SignedIn:
+		fmt.Fprintln(out, "Signed in:  no")
+	case st.Valid:
+		fmt.Fprintf(out, "Signed in:  yes, as %s\n", who(p))
+	default:
+		fmt.Fprintf(out, "Signed in:  yes, as %s, but the token does not work\n", who(p))
+	}
+	if st.SignedIn {
+		fmt.Fprintf(out, "Scopes:     %s\n", strings.Join(st.Scopes, " "))
+		if st.ObtainedAt != nil {
+			fmt.Fprintf(out, "Obtained:   %s\n", localTime(*st.ObtainedAt))
+		}
+		if st.ExpiresAt != nil {
+			fmt.Fprintf(out, "Expires:    %s (%s)\n", localTime(*st.ExpiresAt), describeExpiry(*st.ExpiresAt, now))
+		}
+		if st.LastVerifiedAt != nil {
+			fmt.Fprintf(out, "Checked:    %s\n", localTime(*st.LastVerifiedAt))
+		}
+	}
+	if st.Note != "" {
+		fmt.Fprintf(out, "Note:       %s\n", st.Note)
+	}
+}
+
+func localTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04 MST") }
+
+func describeExpiry(exp, now time.Time) string {
+	d := exp.Sub(now)
+	if d <= 0 {
+		return "expired"
+	}
+	if d < time.Minute {
+		return "in less than a minute"
+	}
+	return "in " + strings.TrimSuffix(d.Truncate(time.Minute).String(), "0s")
+}
+
+func tokenCmd(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	name := fs.String("profile", "", "profile name (optional when there is only one)")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(positional); err != nil {
+		return err
+	}
+	token, p, err := env.service().Token(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if p.Token.Expired(time.Now()) {
+		return fmt.Errorf("%w: the token of %q expired; sign in again with: partnerdesk login --profile %q", errNotSignedIn, p.Name, p.Name)
+	}
+	_, err = fmt.Fprintln(env.Stdout, token)
+	return err
+}
+
+func logoutCmd(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("logout", flag.ContinueOnError)
+	name := fs.String("profile", "", "profile name (optional when there is only one)")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(positional); err != nil {
+		return err
+	}
+	token, before, _ := env.service().Token(ctx, *name) // to tell whether there was a token, and until when it is valid
+	p, err := env.service().SignOut(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		fmt.Fprintf(env.Stderr, "%q was not signed in; its sign-in session was cleared.\n", p.Name)
+		return nil
+	}
+	until := "until it expires"
+	if exp := before.Token.ExpiresAt; exp != nil {
+		until = "until " + localTime(*exp)
+	}
+	fmt.Fprintf(env.Stderr, "Signed out of %q: the token was removed from this computer and the sign-in session cleared.\n"+
+		"Zapier offers no way to revoke a token, so it stays valid %s.\n", p.Name, until)
+	return nil
+}

@@ -1,0 +1,218 @@
+// Package cli is Partnerdesk's command line: the subcommands scripts and
+// operators run without the app (profile, login, status, token, logout,
+// sandbox). Commands parse their flags and call into the packages that do
+// the work; they print results to stdout and messages to stderr, and exit
+// with the codes of the contract in ../../README.md.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"partnerdesk/internal/explain"
+	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/partnerapi"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/vault"
+)
+
+// Exit codes, as the contract fixes them.
+const (
+	ExitOK          = 0
+	ExitError       = 1 // network, provider, bad response
+	ExitUsage       = 2 // bad flag, unknown or ambiguous profile
+	ExitDeclined    = 3 // declined or cancelled by the operator
+	ExitNotSignedIn = 4 // not signed in, or the token is invalid or expired
+	ExitKeychain    = 5 // keychain unavailable
+	ExitTimeout     = 6 // timed out
+)
+
+// Env is what commands need from the outside world. Tests fill it with
+// temp stores and buffers; main fills it with the real ones.
+type Env struct {
+	Version  string
+	Stdout   io.Writer
+	Stderr   io.Writer
+	Profiles *profiles.Store
+	Vault    *vault.Vault
+	// Window shows the sign-in window; RunWindowLoop turns the window
+	// system's loop while fn runs (signinwindow.RunMainLoop).
+	Window        signin.Window
+	RunWindowLoop func(fn func()) error
+	// Endpoints resolves a profile's URLs (the sandbox profile's needs a
+	// running sandbox).
+	Endpoints signin.Endpoints
+}
+
+func (e *Env) service() *signin.Service {
+	return &signin.Service{Profiles: e.Profiles, Vault: e.Vault, Window: e.Window, Endpoints: e.Endpoints}
+}
+
+// usageError is a mistake in how a command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `Partnerdesk: Zapier Partner API access for operators.
+
+Usage:
+  partnerdesk                      open the app
+  partnerdesk --version            print the version
+  partnerdesk profile add NAME --client-id ID --redirect-uri URI
+                [--authorize-url URL] [--api-base URL] [--scope "zap profile"] [--update]
+  partnerdesk profile list [--json]
+  partnerdesk profile remove NAME
+  partnerdesk login  [--profile NAME] [--force] [--timeout 5m]
+  partnerdesk status [--profile NAME] [--offline] [--json]
+  partnerdesk token  [--profile NAME]
+  partnerdesk logout [--profile NAME]
+  partnerdesk sandbox [--addr 127.0.0.1:PORT] [--approve ask|auto|deny|wrong-state] [--expires-in SECONDS]
+
+--profile may be left out when exactly one profile exists.
+Exit codes: 0 ok, 1 error, 2 usage, 3 declined or cancelled, 4 not signed in or
+token invalid or expired, 5 keychain unavailable, 6 timed out.
+`
+
+// Run runs the command in args (without the program name) and returns the
+// exit code.
+func Run(args []string, env Env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if env.Vault != nil && env.Vault.OnSlow == nil {
+		env.Vault.OnSlow = func(string) {
+			fmt.Fprintln(env.Stderr, "Waiting for your keychain (it may be asking for its password)…")
+		}
+	}
+	err := dispatch(ctx, args, &env)
+	if err == nil {
+		return ExitOK
+	}
+	var u *usageError
+	if errors.As(err, &u) {
+		fmt.Fprintf(env.Stderr, "%s\nRun 'partnerdesk --help' for usage.\n", u.msg)
+		return ExitUsage
+	}
+	if !errors.Is(err, errQuiet) {
+		fmt.Fprintln(env.Stderr, explain.Message(err))
+	}
+	return ExitCode(err)
+}
+
+// errQuiet marks an error whose message was already printed.
+var errQuiet = errors.New("already reported")
+
+// ExitCode maps an error to the contract's exit codes.
+func ExitCode(err error) int {
+	var (
+		u           *usageError
+		unavailable *vault.UnavailableError
+		slow        *vault.TimeoutError
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &u), errors.Is(err, profiles.ErrUnknown), errors.Is(err, profiles.ErrAmbiguous),
+		errors.Is(err, profiles.ErrExists), errors.Is(err, profiles.ErrInvalid):
+		return ExitUsage
+	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, signinwindow.ErrCancelled):
+		return ExitDeclined
+	case errors.Is(err, vault.ErrNotFound), errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, errNotSignedIn):
+		return ExitNotSignedIn
+	case errors.As(err, &unavailable), errors.As(err, &slow):
+		// A keychain that does not answer is, for the operator, one to unlock
+		// or fix: the same advice as an absent one.
+		return ExitKeychain
+	case errors.Is(err, signinwindow.ErrTimeout):
+		return ExitTimeout
+	}
+	return ExitError
+}
+
+var errNotSignedIn = errors.New("not signed in")
+
+func dispatch(ctx context.Context, args []string, env *Env) error {
+	if len(args) == 0 {
+		return usagef("no command given")
+	}
+	switch args[0] {
+	case "--version", "-version", "version":
+		fmt.Fprintf(env.Stdout, "partnerdesk %s\n", env.Version)
+		return nil
+	case "--help", "-help", "-h", "help":
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	case "profile":
+		return profileCmd(ctx, args[1:], env)
+	case "login":
+		return loginCmd(ctx, args[1:], env)
+	case "status":
+		return statusCmd(ctx, args[1:], env)
+	case "token":
+		return tokenCmd(ctx, args[1:], env)
+	case "logout":
+		return logoutCmd(ctx, args[1:], env)
+	case "sandbox":
+		return sandboxCmd(ctx, args[1:], env)
+	}
+	return usagef("unknown command %q", args[0])
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments ("profile add NAME --client-id X" as well as "--client-id X NAME"),
+// and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usagef("%s", strings.TrimSpace(flagUsage(fs)))
+			}
+			return nil, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func flagUsage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return b.String()
+}
+
+func noPositional(positional []string) error {
+	if len(positional) > 0 {
+		return usagef("unexpected argument %q", positional[0])
+	}
+	return nil
+}
+
+// loadProfiles loads the profiles file, telling the operator when a corrupt
+// one was set aside; the command goes on with what is left.
+func loadProfiles(env *Env) (*profiles.File, error) {
+	f, err := env.Profiles.Load()
+	var corrupt *profiles.CorruptError
+	if errors.As(err, &corrupt) {
+		fmt.Fprintln(env.Stderr, corrupt.Error())
+		return f, nil
+	}
+	return f, err
+}

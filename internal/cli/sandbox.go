@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"partnerdesk/internal/sandbox"
+)
+
+func sandboxCmd(ctx context.Context, args []string, env *Env) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	approve := fs.String("approve", "ask", "how to answer sign-ins: ask, auto, deny or wrong-state")
+	expiresIn := fs.Int("expires-in", 36000, "lifetime of issued tokens, in seconds")
+	zaps := fs.Int("zaps", 0, "how many Zaps the sandbox account has (0: the default)")
+	seed := fs.Int64("seed", 1, "seed of the generated data")
+	verbose := fs.Bool("v", false, "log each request to stderr (never tokens)")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(positional); err != nil {
+		return err
+	}
+	mode := sandbox.Approve(*approve)
+	switch mode {
+	case sandbox.ApproveAsk, sandbox.ApproveAuto, sandbox.ApproveDeny, sandbox.ApproveWrongState:
+	default:
+		return usagef("--approve must be ask, auto, deny or wrong-state, not %q", *approve)
+	}
+	if *expiresIn <= 0 {
+		return usagef("--expires-in must be a positive number of seconds")
+	}
+	opts := sandbox.Options{Addr: *addr, Approve: mode, ExpiresIn: time.Duration(*expiresIn) * time.Second, Zaps: *zaps, Seed: *seed}
+	if *verbose {
+		opts.Log = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	}
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer srv.Close()
+	// The base URL comes first and alone on stdout: scripts read it.
+	fmt.Fprintln(env.Stdout, srv.URL())
+	fmt.Fprintf(env.Stderr, "Partnerdesk sandbox (not Zapier) at %s\nRegistered client: %s with redirect URI %s\nSign-ins are answered: %s. Stop with Ctrl+C.\n",
+		srv.URL(), sandbox.ClientID, sandbox.RedirectURI, mode)
+	<-ctx.Done()
+	return nil
+}

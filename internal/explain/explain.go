@@ -1,0 +1,99 @@
+// Package explain turns the typed errors of Partnerdesk's packages into
+// what an operator reads: what happened, and what to do next. The GUI and
+// the CLI both show errors through it, so one failure reads the same
+// everywhere. It never shows a token: none of the errors it reads carry one.
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/partnerapi"
+	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/vault"
+)
+
+// Message says what went wrong and what to do next.
+func Message(err error) string {
+	if err == nil {
+		return ""
+	}
+	var (
+		provider    *oauth.ProviderError
+		unavailable *vault.UnavailableError
+		slow        *vault.TimeoutError
+		apiErr      *partnerapi.APIError
+		netErr      *partnerapi.NetworkError
+	)
+	switch {
+	case errors.Is(err, oauth.ErrDeclined):
+		return "You declined access on the sign-in page, so nothing was saved. Sign in again when you are ready."
+	case errors.As(err, &provider):
+		return provider.Error() + " Nothing was saved."
+	case errors.Is(err, oauth.ErrStateMissing), errors.Is(err, oauth.ErrStateMismatch), errors.Is(err, oauth.ErrStateUsed):
+		return "The answer from the sign-in page did not belong to this sign-in, so it was refused for your safety and nothing was saved. Try again; if it keeps happening, tell your technical lead."
+	case errors.Is(err, oauth.ErrNoToken), errors.Is(err, oauth.ErrTokenType), errors.Is(err, oauth.ErrMalformed):
+		return "The sign-in page sent back an answer Partnerdesk cannot use (" + err.Error() + "), so nothing was saved. Check that the profile's redirect URI is exactly the one registered with Zapier."
+
+	case errors.Is(err, signinwindow.ErrCancelled):
+		return "Sign-in was cancelled before it finished. Nothing was saved."
+	case errors.Is(err, signinwindow.ErrTimeout):
+		return "The sign-in page never sent you back to the registered redirect URI. Check the profile's client ID, and that its redirect URI is exactly the one registered with Zapier, letter for letter. Then sign in again."
+	case errors.Is(err, signinwindow.ErrInProgress):
+		return "A sign-in window is already open. Finish or close it first."
+	case errors.Is(err, signinwindow.ErrUnsupported):
+		return "Signing in inside Partnerdesk is not supported on this system yet."
+	case errors.Is(err, signinwindow.ErrNoDisplay):
+		return "The sign-in window needs a desktop session, and none was found. Run this from a terminal inside your desktop."
+	case errors.Is(err, signinwindow.ErrCrashed):
+		return "The sign-in page stopped unexpectedly. Nothing was saved. Try again."
+
+	case errors.As(err, &unavailable):
+		return "Partnerdesk cannot reach your system keychain (" + unavailable.Reason + "). Tokens are kept only in the keychain, so nothing was saved. Make sure a keychain such as GNOME Keyring or KWallet is installed and running in your desktop session, then try again."
+	case errors.As(err, &slow):
+		return fmt.Sprintf("Your keychain did not answer within %s. It may be locked and waiting for its password: unlock it, then try again.", slow.After.Round(time.Second))
+	case errors.Is(err, vault.ErrNotFound):
+		return "This profile is not signed in. Sign in first."
+	case errors.Is(err, vault.ErrTooLarge):
+		return "The token is larger than your system keychain can hold, so it was not saved."
+
+	case errors.Is(err, partnerapi.ErrTokenRejected):
+		return "Zapier no longer accepts this token. Sign in again to get a new one."
+	case errors.As(err, &apiErr):
+		return apiMessage(apiErr)
+	case errors.As(err, &netErr):
+		return "Partnerdesk could not reach " + netErr.Host + ". Check your internet connection; on a company network, ask your IT team whether a proxy or firewall blocks it."
+	}
+	return capitalize(err.Error())
+}
+
+func apiMessage(e *partnerapi.APIError) string {
+	switch {
+	case e.Status == http.StatusForbidden && e.Scope != "":
+		return fmt.Sprintf("This needs the %q scope, which this token was not granted. Add the scope to the profile and sign in again.", e.Scope)
+	case e.Status == http.StatusTooManyRequests:
+		wait := "a minute"
+		if e.RetryAfter > 0 {
+			wait = e.RetryAfter.String()
+		}
+		return "Zapier is limiting how many requests can be made. Wait " + wait + " and try again."
+	case e.Status >= 500:
+		return fmt.Sprintf("Zapier's API had a problem (it answered %d). Try again in a few minutes.", e.Status)
+	}
+	return capitalize(e.Error())
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}

@@ -1,0 +1,279 @@
+// Package signin signs a profile in, checks its token, and signs it out.
+//
+// One sign-in attempt: a fresh state, the authorize URL, the sign-in window,
+// the redirect parsed and validated (internal/oauth), the token into the
+// keychain, the non-secret metadata into the profile, then a live call to
+// /v1/profiles/me to record who signed in. The package holds no token longer
+// than one call and never writes it anywhere but the vault.
+//
+// It does not show anything itself: the window is passed in, and progress is
+// reported through a callback the GUI or the CLI turns into words.
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/adrg/xdg"
+
+	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/partnerapi"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/vault"
+)
+
+// Stage is a step of a sign-in the operator may be told about.
+type Stage string
+
+const (
+	StageOpening   Stage = "opening"   // the sign-in window is being opened
+	StageWaiting   Stage = "waiting"   // waiting for the operator on the provider's page
+	StageStoring   Stage = "storing"   // saving the token in the keychain
+	StageVerifying Stage = "verifying" // asking the API who signed in
+	StageKeychain  Stage = "keychain-slow"
+)
+
+// Window shows the authorize page and returns the URL the provider
+// redirected to. signinwindow.Open satisfies it.
+type Window func(ctx context.Context, opts signinwindow.Options) (string, error)
+
+// Vault is the keychain as this package uses it. *vault.Vault satisfies it.
+type Vault interface {
+	Get(ctx context.Context, profileID string) (string, error)
+	Set(ctx context.Context, profileID, token string) error
+	Delete(ctx context.Context, profileID string) error
+}
+
+// Endpoints resolves where a profile signs in and calls the API; for the
+// built-in sandbox it also makes sure the sandbox runs.
+type Endpoints func(p profiles.Profile) (authorizeURL, apiBaseURL string, err error)
+
+// Service signs profiles in and out. Its zero value is not usable: set
+// Profiles, Vault and Window.
+type Service struct {
+	Profiles  *profiles.Store
+	Vault     Vault
+	Window    Window
+	Endpoints Endpoints         // nil: the profile's own URLs
+	HTTP      *http.Client      // nil: partnerapi's default
+	Now       func() time.Time  // nil: time.Now
+	Progress  func(stage Stage) // may be nil
+}
+
+// Options tune one attempt.
+type Options struct {
+	Force   bool          // approval_prompt=force: ask the operator again even if the provider remembers
+	Timeout time.Duration // give up when no redirect came; 0 = no limit
+}
+
+// ErrVerifyFailed wraps a failed live check after a successful sign-in: the
+// token is stored, but who it belongs to could not be learnt.
+var ErrVerifyFailed = errors.New("signed in, but the account could not be checked")
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) progress(st Stage) {
+	if s.Progress != nil {
+		s.Progress(st)
+	}
+}
+
+func (s *Service) endpoints(p profiles.Profile) (string, string, error) {
+	if s.Endpoints != nil {
+		return s.Endpoints(p)
+	}
+	return p.EffectiveAuthorizeURL(), p.EffectiveAPIBaseURL(), nil
+}
+
+// WebDataDir is where the sign-in window keeps a profile's provider cookies.
+// Deleting it signs the provider's session out.
+func WebDataDir(profileID string) string {
+	return filepath.Join(xdg.DataHome, "partnerdesk", "webdata", profileID)
+}
+
+// SignIn runs one attempt for the profile with the given name or id and
+// returns the profile as saved. A failed live check after the token was
+// stored returns the saved profile and an error wrapping ErrVerifyFailed.
+func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	authorizeURL, apiBase, err := s.endpoints(p)
+	if err != nil {
+		return p, err
+	}
+	state, err := oauth.NewState()
+	if err != nil {
+		return p, err
+	}
+	prompt := oauth.PromptAuto
+	if opts.Force {
+		prompt = oauth.PromptForce
+	}
+	authURL, err := oauth.Request{
+		AuthorizeURL: authorizeURL,
+		ClientID:     p.ClientID,
+		RedirectURI:  p.RedirectURI,
+		Scopes:       p.Scopes,
+		Prompt:       prompt,
+		State:        state.String(),
+	}.URL()
+	if err != nil {
+		return p, err
+	}
+
+	s.progress(StageOpening)
+	windowOpts := signinwindow.Options{
+		AuthorizeURL: authURL,
+		RedirectURI:  p.RedirectURI,
+		DataDir:      WebDataDir(p.ID),
+		Timeout:      opts.Timeout,
+		Title:        "Partnerdesk sign-in",
+	}
+	s.progress(StageWaiting)
+	redirect, err := s.Window(ctx, windowOpts)
+	if err != nil {
+		return p, err
+	}
+	tok, err := oauth.ParseRedirect(redirect, state, p.Scopes)
+	if err != nil {
+		return p, err
+	}
+
+	s.progress(StageStoring)
+	if err := s.Vault.Set(ctx, p.ID, tok.AccessToken); err != nil {
+		return p, err
+	}
+	obtained := s.now()
+	saved, err := s.updateToken(p.ID, func(m *profiles.TokenMeta) {
+		*m = profiles.TokenMeta{SignedIn: true, ObtainedAt: &obtained, Scopes: tok.Scopes}
+		if tok.ExpiresIn > 0 {
+			exp := obtained.Add(tok.ExpiresIn)
+			m.ExpiresAt = &exp
+		}
+	})
+	if err != nil {
+		return p, err
+	}
+
+	s.progress(StageVerifying)
+	verified, err := s.check(ctx, saved, apiBase, tok.AccessToken)
+	if err != nil {
+		return verified, fmt.Errorf("%w: %w", ErrVerifyFailed, err)
+	}
+	return verified, nil
+}
+
+func (s *Service) profile(nameOrID string) (profiles.Profile, error) {
+	f, err := s.Profiles.Load()
+	var corrupt *profiles.CorruptError
+	if err != nil && !errors.As(err, &corrupt) {
+		return profiles.Profile{}, err
+	}
+	p, err := f.Resolve(nameOrID)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	return *p, nil
+}
+
+// updateToken changes one profile's token metadata under the file lock and
+// returns the profile as saved.
+func (s *Service) updateToken(id string, change func(*profiles.TokenMeta)) (profiles.Profile, error) {
+	var saved profiles.Profile
+	err := s.Profiles.Update(func(f *profiles.File) error {
+		p, ok := f.Find(id)
+		if !ok {
+			return fmt.Errorf("the profile was removed meanwhile")
+		}
+		change(&p.Token)
+		saved = *p
+		return nil
+	})
+	return saved, err
+}
+
+// check asks the API who the token belongs to and records the answer. A
+// rejected token is marked invalid: the operator is offered to sign in again.
+func (s *Service) check(ctx context.Context, p profiles.Profile, apiBase, token string) (profiles.Profile, error) {
+	client := partnerapi.Client{BaseURL: apiBase, Token: token, HTTP: s.HTTP}
+	me, apiErr := client.Me(ctx)
+	checked := s.now()
+	saved, err := s.updateToken(p.ID, func(m *profiles.TokenMeta) {
+		m.LastVerifiedAt = &checked
+		m.LastVerifyOK = apiErr == nil
+		switch {
+		case apiErr == nil:
+			m.Invalid = false
+			m.LastVerifyNote = "The token works."
+			m.Identity = &profiles.Identity{ID: me.ID.String(), FullName: me.FullName, Email: me.Email}
+		case errors.Is(apiErr, partnerapi.ErrTokenRejected):
+			m.Invalid = true
+			m.LastVerifyNote = "Zapier no longer accepts this token."
+		default:
+			m.LastVerifyNote = "The check could not be completed."
+		}
+	})
+	if err != nil {
+		return p, err
+	}
+	return saved, apiErr
+}
+
+// Verify checks the stored token of a profile live and records the result.
+func (s *Service) Verify(ctx context.Context, nameOrID string) (profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return p, err
+	}
+	token, err := s.Vault.Get(ctx, p.ID)
+	if err != nil {
+		return p, err
+	}
+	_, apiBase, err := s.endpoints(p)
+	if err != nil {
+		return p, err
+	}
+	return s.check(ctx, p, apiBase, token)
+}
+
+// Token returns a profile's stored token, for the operator who asked for it.
+func (s *Service) Token(ctx context.Context, nameOrID string) (string, profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return "", p, err
+	}
+	token, err := s.Vault.Get(ctx, p.ID)
+	return token, p, err
+}
+
+// SignOut deletes a profile's token from the keychain, clears the provider
+// session of its sign-in window, and forgets the token's metadata. Zapier
+// offers no revocation: the token itself stays valid until it expires.
+func (s *Service) SignOut(ctx context.Context, nameOrID string) (profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return p, err
+	}
+	if err := s.Vault.Delete(ctx, p.ID); err != nil && !isNotFound(err) {
+		return p, err
+	}
+	if err := os.RemoveAll(WebDataDir(p.ID)); err != nil {
+		return p, fmt.Errorf("clear the sign-in session: %w", err)
+	}
+	return s.updateToken(p.ID, func(m *profiles.TokenMeta) { *m = profiles.TokenMeta{} })
+}
+
+func isNotFound(err error) bool { return errors.Is(err, vault.ErrNotFound) }

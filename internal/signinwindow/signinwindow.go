@@ -1,0 +1,148 @@
+// Package signinwindow shows a provider's authorize page in a native window of
+// its own and catches the navigation to the registered redirect_uri before it
+// is loaded.
+//
+// The window has its own web view and its own web-data directory (cookies of
+// the provider, kept per profile), so the app's main web view never shows a
+// third-party page and a third-party page never sees the app's runtime. When a
+// navigation or an HTTP redirect targets the registered redirect_uri (same
+// scheme, host, effective port and path), the navigation is cancelled and its
+// full URL, fragment included, is handed back: the redirect target is never
+// contacted, so any registered redirect_uri works, even one whose host does
+// not resolve.
+//
+// The package does not parse or judge the redirect (internal/oauth does) and
+// stores nothing but the web data the provider's pages leave behind.
+package signinwindow
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+	"time"
+)
+
+var (
+	// ErrCancelled means the operator closed the window, or the caller's
+	// context ended, before the provider redirected.
+	ErrCancelled = errors.New("the sign-in window was closed before sign-in finished")
+	// ErrTimeout means no redirect to the registered redirect_uri came in time.
+	ErrTimeout = errors.New("no answer from the sign-in page in time")
+	// ErrInProgress means a sign-in window is already open; it was brought to
+	// the front instead of opening a second one.
+	ErrInProgress = errors.New("a sign-in window is already open")
+	// ErrUnsupported means this system has no sign-in window yet.
+	ErrUnsupported = errors.New("the sign-in window is not supported on this system yet")
+	// ErrCrashed means the window's web process stopped unexpectedly.
+	ErrCrashed = errors.New("the sign-in page stopped unexpectedly")
+)
+
+// Options describe one sign-in window.
+type Options struct {
+	// AuthorizeURL is the first page loaded: the provider's authorize URL with
+	// all its parameters.
+	AuthorizeURL string
+	// RedirectURI is the registered redirect_uri. Navigations to it are
+	// intercepted and never loaded.
+	RedirectURI string
+	// DataDir keeps the provider's cookies and storage between sign-ins.
+	// "" means an ephemeral session that forgets everything when closed.
+	DataDir string
+	// Timeout ends the attempt with ErrTimeout when no redirect came.
+	// Zero means no limit other than the caller's context.
+	Timeout time.Duration
+	// Title names the window; the provider's host and whether the connection
+	// is secure are added to it as pages load.
+	Title string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Title == "" {
+		o.Title = "Sign in"
+	}
+	return o
+}
+
+// windowTitle is what the title bar says while a page of host is shown: the
+// window has no address bar, so the title is where the operator sees where
+// they are typing their password.
+func windowTitle(prefix, pageURI string, security Security) string {
+	u, err := url.Parse(pageURI)
+	if err != nil || u.Host == "" {
+		return prefix
+	}
+	var how string
+	switch security {
+	case Secure:
+		how = "secure connection"
+	case CertificateProblem:
+		how = "certificate problem"
+	default:
+		how = "NOT secure"
+	}
+	return fmt.Sprintf("%s: %s (%s)", prefix, u.Hostname(), how)
+}
+
+// Security says how a page arrived.
+type Security int
+
+const (
+	// Insecure: plain http.
+	Insecure Security = iota
+	// Secure: https with a valid certificate.
+	Secure
+	// CertificateProblem: https with certificate errors.
+	CertificateProblem
+)
+
+// loadFailure turns a WebKit load error into a message for the operator, or
+// "" when the error is part of normal operation (our own interception, or a
+// navigation superseded by another).
+func loadFailure(domain string, code int, failingURI string) string {
+	switch {
+	case domain == "WebKitPolicyError" && code == 102: // frame load interrupted by policy change: our interception
+		return ""
+	case domain == "WebKitNetworkError" && code == 302: // cancelled: a newer navigation took over
+		return ""
+	}
+	host := "the sign-in page"
+	if u, err := url.Parse(failingURI); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	switch domain {
+	case "g-resolver-error-quark":
+		return fmt.Sprintf("Partnerdesk could not find %s. Check that this computer is connected to the internet; if it is, the sign-in address in this profile may be wrong.", host)
+	case "g-tls-error-quark":
+		return fmt.Sprintf("The secure connection to %s could not be set up, so the page was not opened. Check the date and time of this computer, or ask your IT team whether something intercepts secure connections.", host)
+	case "g-io-error-quark", "soup-http-error-quark", "WebKitNetworkError":
+		return fmt.Sprintf("Partnerdesk could not reach %s. Check your internet connection; if you are on a company network, ask your IT team whether a proxy or firewall blocks it.", host)
+	}
+	return fmt.Sprintf("The sign-in page at %s could not be opened.", host)
+}
+
+// messagePage is the plain page shown in the window when a page cannot be
+// loaded. It has no script; its one link retries the sign-in page.
+func messagePage(message, retryURL string) string {
+	return `<!doctype html><html><head><meta charset="utf-8">` +
+		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
+		`<style>body{font:15px/1.5 system-ui,sans-serif;margin:0;padding:48px 40px;color:#1d1d1f;background:#f6f6f7}` +
+		`@media(prefers-color-scheme:dark){body{color:#eee;background:#1e1e20}a{color:#8ab4ff}}` +
+		`h1{font-size:20px;font-weight:600;margin:0 0 12px}p{max-width:34em}a{font-weight:600}</style></head><body>` +
+		`<h1>This page could not be opened</h1><p>` + html.EscapeString(message) + `</p>` +
+		`<p><a href="` + html.EscapeString(retryURL) + `">Try again</a></p>` +
+		`<p>You can also close this window; nothing has been changed.</p></body></html>`
+}
+
+// redactURL drops the query and fragment of a URL for diagnostics: they can
+// hold a token or a state.
+func redactURL(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i] + "?…"
+	}
+	return raw
+}
+
+// ErrNoDisplay means there is no desktop session to show a window in.
+var ErrNoDisplay = errors.New("there is no desktop display to show the sign-in window on (is DISPLAY or WAYLAND_DISPLAY set?)")

@@ -1,0 +1,189 @@
+// GTK 3 + WebKitGTK sign-in window. Every function here runs on the GTK main
+// thread; Go reaches it through pdsw_wakeup() -> g_idle_add -> pdswDrain().
+#include <gdk/gdkx.h>
+#include "window_linux.h"
+#include "_cgo_export.h"
+
+static gboolean drain_idle(gpointer data) {
+    (void)data;
+    pdswDrain();
+    return G_SOURCE_REMOVE;
+}
+
+void pdsw_wakeup(void) {
+    // g_idle_add is thread-safe and targets the default main context, the one
+    // gtk_main() iterates (run by Wails in the app, by pdsw_main on the CLI).
+    g_idle_add_full(G_PRIORITY_DEFAULT, drain_idle, NULL, NULL);
+}
+
+int pdsw_init(void) { return gtk_init_check(NULL, NULL) ? 1 : 0; }
+void pdsw_main(void) { gtk_main(); }
+void pdsw_quit(void) { gtk_main_quit(); }
+
+// Every navigation, HTTP redirects and new-window requests included, passes
+// here with its full URI, #fragment included.
+static gboolean on_decide_policy(WebKitWebView *view, WebKitPolicyDecision *decision,
+                                 WebKitPolicyDecisionType type, gpointer data) {
+    PdswWindow *w = data;
+    (void)view;
+    if (type != WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION &&
+        type != WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+        return FALSE;
+    WebKitNavigationAction *a = webkit_navigation_policy_decision_get_navigation_action(
+        WEBKIT_NAVIGATION_POLICY_DECISION(decision));
+    const gchar *uri = webkit_uri_request_get_uri(webkit_navigation_action_get_request(a));
+    if (!pdswDecide(w->id, (char *)(uri ? uri : "")))
+        return FALSE;
+    // The redirect_uri is never requested: no DNS lookup, no connection.
+    webkit_policy_decision_ignore(decision);
+    return TRUE;
+}
+
+static void on_load_changed(WebKitWebView *view, WebKitLoadEvent ev, gpointer data) {
+    PdswWindow *w = data;
+    if (ev != WEBKIT_LOAD_COMMITTED)
+        return;
+    const gchar *uri = webkit_web_view_get_uri(view);
+    GTlsCertificate *cert = NULL;
+    GTlsCertificateFlags errors = 0;
+    int security = 0;
+    if (webkit_web_view_get_tls_info(view, &cert, &errors))
+        security = errors ? 2 : 1;
+    pdswEvent(w->id, PDSW_COMMITTED, (char *)(uri ? uri : ""), security, (char *)"", (char *)"");
+}
+
+static gboolean on_load_failed(WebKitWebView *view, WebKitLoadEvent ev, gchar *failing_uri,
+                               GError *error, gpointer data) {
+    PdswWindow *w = data;
+    (void)view; (void)ev;
+    const char *domain = error ? g_quark_to_string(error->domain) : "";
+    pdswEvent(w->id, PDSW_LOAD_FAILED, failing_uri ? failing_uri : (char *)"",
+              error ? error->code : 0, (char *)domain, error ? error->message : (char *)"");
+    return TRUE; // we show our own page (or nothing, for our own interception)
+}
+
+static gboolean on_tls_failed(WebKitWebView *view, gchar *failing_uri, GTlsCertificate *cert,
+                              GTlsCertificateFlags errors, gpointer data) {
+    PdswWindow *w = data;
+    (void)view; (void)cert;
+    pdswEvent(w->id, PDSW_TLS_FAILED, failing_uri ? failing_uri : (char *)"", (int)errors,
+              (char *)"g-tls-error-quark", (char *)"");
+    return TRUE;
+}
+
+static void on_crashed(WebKitWebView *view, WebKitWebProcessTerminationReason reason, gpointer data) {
+    PdswWindow *w = data;
+    (void)view;
+    pdswEvent(w->id, PDSW_CRASHED, (char *)"", (int)reason, (char *)"", (char *)"");
+}
+
+// window.open() and target=_blank: keep one window and load the page in it.
+// A popup aimed at the redirect_uri was already caught by decide-policy.
+static GtkWidget *on_create(WebKitWebView *view, WebKitNavigationAction *a, gpointer data) {
+    (void)data;
+    webkit_web_view_load_request(view, webkit_navigation_action_get_request(a));
+    return NULL;
+}
+
+static gboolean on_delete(GtkWidget *widget, GdkEvent *e, gpointer data) {
+    PdswWindow *w = data;
+    (void)widget; (void)e;
+    pdswEvent(w->id, PDSW_DELETE, (char *)"", 0, (char *)"", (char *)"");
+    return FALSE; // let GTK destroy the window
+}
+
+static void on_destroy(GtkWidget *widget, gpointer data) {
+    PdswWindow *w = data;
+    (void)widget;
+    // "destroy" runs before the children go: no late web view signal may
+    // reach the freed struct.
+    g_signal_handlers_disconnect_by_data(w->view, w);
+    g_signal_handlers_disconnect_by_data(w->window, w);
+    pdswDestroyed(w->id);
+    g_free(w);
+}
+
+static GtkWindow *main_window(GtkWidget *except) {
+    GtkWindow *found = NULL;
+    GList *all = gtk_window_list_toplevels();
+    for (GList *i = all; i; i = i->next) {
+        GtkWindow *t = GTK_WINDOW(i->data);
+        if (GTK_WIDGET(t) != except && gtk_window_get_window_type(t) == GTK_WINDOW_TOPLEVEL &&
+            gtk_widget_get_visible(GTK_WIDGET(t))) {
+            found = t;
+            break;
+        }
+    }
+    g_list_free(all);
+    return found;
+}
+
+PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height) {
+    PdswWindow *w = g_new0(PdswWindow, 1);
+    w->id = id;
+
+    // A data manager and web context of its own: the provider's cookies stay
+    // apart from the main web view's (webkit_web_context_get_default()).
+    WebKitWebsiteDataManager *mgr;
+    if (datadir && *datadir) {
+        gchar *data = g_build_filename(datadir, "data", NULL);
+        gchar *cache = g_build_filename(datadir, "cache", NULL);
+        mgr = webkit_website_data_manager_new("base-data-directory", data, "base-cache-directory", cache, NULL);
+        gchar *cookies = g_build_filename(datadir, "cookies.sqlite", NULL);
+        // Without this the cookies live in memory only, whatever the directories.
+        webkit_cookie_manager_set_persistent_storage(webkit_website_data_manager_get_cookie_manager(mgr),
+                                                     cookies, WEBKIT_COOKIE_PERSISTENT_STORAGE_SQLITE);
+        g_free(data);
+        g_free(cache);
+        g_free(cookies);
+    } else {
+        mgr = webkit_website_data_manager_new_ephemeral();
+    }
+    WebKitWebContext *ctx = webkit_web_context_new_with_website_data_manager(mgr);
+    g_object_unref(mgr);
+    w->view = webkit_web_view_new_with_context(ctx);
+    g_object_unref(ctx);
+
+    WebKitSettings *settings = webkit_web_view_get_settings(WEBKIT_WEB_VIEW(w->view));
+    webkit_settings_set_enable_developer_extras(settings, FALSE);
+    webkit_settings_set_javascript_can_open_windows_automatically(settings, FALSE);
+
+    w->window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    gtk_window_set_title(GTK_WINDOW(w->window), title);
+    gtk_window_set_default_size(GTK_WINDOW(w->window), width, height);
+    GtkWindow *parent = main_window(w->window);
+    if (parent) {
+        gtk_window_set_transient_for(GTK_WINDOW(w->window), parent);
+        gtk_window_set_position(GTK_WINDOW(w->window), GTK_WIN_POS_CENTER_ON_PARENT);
+    } else {
+        gtk_window_set_position(GTK_WINDOW(w->window), GTK_WIN_POS_CENTER);
+    }
+    gtk_container_add(GTK_CONTAINER(w->window), w->view);
+
+    g_signal_connect(w->view, "decide-policy", G_CALLBACK(on_decide_policy), w);
+    g_signal_connect(w->view, "load-changed", G_CALLBACK(on_load_changed), w);
+    g_signal_connect(w->view, "load-failed", G_CALLBACK(on_load_failed), w);
+    g_signal_connect(w->view, "load-failed-with-tls-errors", G_CALLBACK(on_tls_failed), w);
+    g_signal_connect(w->view, "web-process-terminated", G_CALLBACK(on_crashed), w);
+    g_signal_connect(w->view, "create", G_CALLBACK(on_create), w);
+    g_signal_connect(w->window, "delete-event", G_CALLBACK(on_delete), w);
+    g_signal_connect(w->window, "destroy", G_CALLBACK(on_destroy), w);
+
+    gtk_widget_show_all(w->window);
+    webkit_web_view_load_uri(WEBKIT_WEB_VIEW(w->view), uri);
+    return w;
+}
+
+static guint32 server_time(GtkWidget *widget) {
+    GdkWindow *gw = gtk_widget_get_window(widget);
+    if (gw && GDK_IS_X11_WINDOW(gw))
+        return gdk_x11_get_server_time(gw); // window managers honour a real timestamp
+    return GDK_CURRENT_TIME;
+}
+
+void pdsw_present(PdswWindow *w) { gtk_window_present_with_time(GTK_WINDOW(w->window), server_time(w->window)); }
+void pdsw_close(PdswWindow *w) { gtk_widget_destroy(w->window); }
+void pdsw_set_title(PdswWindow *w, const char *title) { gtk_window_set_title(GTK_WINDOW(w->window), title); }
+void pdsw_show_html(PdswWindow *w, const char *html) {
+    webkit_web_view_load_html(WEBKIT_WEB_VIEW(w->view), html, "about:blank");
+}

@@ -1,0 +1,338 @@
+//go:build linux
+
+package signinwindow
+
+/*
+#cgo linux pkg-config: gtk+-3.0
+#cgo !webkit2_41 pkg-config: webkit2gtk-4.0
+#cgo webkit2_41 pkg-config: webkit2gtk-4.1
+#include <stdlib.h>
+#include "window_linux.h"
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"partnerdesk/internal/oauth"
+)
+
+const (
+	defaultWidth  = 560
+	defaultHeight = 720
+	// destroyWait bounds how long Open waits for GTK to confirm the window is
+	// gone once the result is known.
+	destroyWait = 5 * time.Second
+)
+
+// GTK is not thread-safe and runs its loop on the main OS thread (Wails calls
+// gtk_main there; RunMainLoop does on the CLI). Every GTK and WebKit call is
+// queued here and run from an idle callback on that thread.
+var (
+	queueMu sync.Mutex
+	queue   []func()
+	mainTID atomic.Int64
+)
+
+func runOnMain(f func()) {
+	queueMu.Lock()
+	queue = append(queue, f)
+	queueMu.Unlock()
+	C.pdsw_wakeup()
+}
+
+func onMainThread() bool {
+	tid := mainTID.Load()
+	return tid != 0 && int64(syscall.Gettid()) == tid
+}
+
+//export pdswDrain
+func pdswDrain() {
+	mainTID.Store(int64(syscall.Gettid()))
+	queueMu.Lock()
+	q := queue
+	queue = nil
+	queueMu.Unlock()
+	for _, f := range q {
+		f()
+	}
+}
+
+// attempt is one open window. Fields marked "main thread" are touched only on
+// the GTK thread.
+type attempt struct {
+	id      int
+	opts    Options
+	matcher *oauth.Matcher
+	window  *C.PdswWindow // main thread; nil once destroyed
+	reason  error         // main thread: why the window is closing
+	once    sync.Once
+	result  chan outcome // buffered: finish never blocks the GTK thread
+	gone    chan struct{}
+}
+
+type outcome struct {
+	redirect string
+	err      error
+}
+
+var (
+	mu       sync.Mutex
+	attempts = map[int]*attempt{}
+	current  *attempt
+	lastID   int
+)
+
+func lookup(id C.int) *attempt {
+	mu.Lock()
+	defer mu.Unlock()
+	return attempts[int(id)]
+}
+
+func (a *attempt) finish(o outcome) {
+	a.once.Do(func() { a.result <- o })
+}
+
+// Open shows the sign-in window, loads opts.AuthorizeURL, and waits. It
+// returns the full redirect URL (query and fragment included) when the
+// provider navigates to opts.RedirectURI; ErrCancelled when the operator
+// closes the window or ctx ends; ErrTimeout after opts.Timeout. When a window
+// is already open, that one is brought to the front and ErrInProgress
+// returned. Open must not be called on the GTK main thread, which it would
+// block.
+func Open(ctx context.Context, opts Options) (string, error) {
+	opts = opts.withDefaults()
+	matcher, err := oauth.NewMatcher(opts.RedirectURI)
+	if err != nil {
+		return "", err
+	}
+	if onMainThread() {
+		return "", errors.New("signinwindow: Open was called on the GTK main thread, where it would wait forever")
+	}
+	if opts.DataDir != "" {
+		// Provider cookies are as good as a password for a while: owner only.
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return "", fmt.Errorf("create sign-in data folder: %w", err)
+		}
+		if err := os.Chmod(opts.DataDir, 0o700); err != nil {
+			return "", fmt.Errorf("protect sign-in data folder: %w", err)
+		}
+	}
+
+	mu.Lock()
+	if current != nil {
+		open := current
+		mu.Unlock()
+		runOnMain(func() {
+			if open.window != nil {
+				C.pdsw_present(open.window)
+			}
+		})
+		return "", ErrInProgress
+	}
+	lastID++
+	a := &attempt{id: lastID, opts: opts, matcher: matcher, result: make(chan outcome, 1), gone: make(chan struct{})}
+	attempts[a.id] = a
+	current = a
+	mu.Unlock()
+
+	runOnMain(func() {
+		title, uri, dir := C.CString(opts.Title), C.CString(opts.AuthorizeURL), C.CString(opts.DataDir)
+		defer C.free(unsafe.Pointer(title))
+		defer C.free(unsafe.Pointer(uri))
+		defer C.free(unsafe.Pointer(dir))
+		a.window = C.pdsw_open(C.int(a.id), title, uri, dir, defaultWidth, defaultHeight)
+		slog.Debug("sign-in window opened", "url", redactURL(opts.AuthorizeURL))
+	})
+
+	var timeout <-chan time.Time
+	if opts.Timeout > 0 {
+		t := time.NewTimer(opts.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	var o outcome
+	select {
+	case o = <-a.result:
+	case <-timeout:
+		o = a.closeAndWait(ErrTimeout)
+	case <-ctx.Done():
+		o = a.closeAndWait(ErrCancelled)
+	}
+	select { // the window goes right after the result; its WebKit processes with it
+	case <-a.gone:
+	case <-time.After(destroyWait):
+	}
+	return o.redirect, o.err
+}
+
+// closeAndWait closes the window for reason and returns the outcome, which is
+// still a redirect if one raced in first.
+func (a *attempt) closeAndWait(reason error) outcome {
+	runOnMain(func() {
+		if a.window == nil {
+			return
+		}
+		if a.reason == nil {
+			a.reason = reason
+		}
+		C.pdsw_close(a.window)
+	})
+	select {
+	case o := <-a.result:
+		return o
+	case <-time.After(destroyWait): // no GTK loop is running: nothing can close it
+		a.finish(outcome{err: reason})
+		return <-a.result
+	}
+}
+
+// closeLater destroys the window from an idle callback: never inside a
+// WebKit signal handler, whose objects it would free under WebKit's feet.
+func (a *attempt) closeLater() {
+	runOnMain(func() {
+		if a.window != nil {
+			C.pdsw_close(a.window)
+		}
+	})
+}
+
+//export pdswDecide
+func pdswDecide(id C.int, curi *C.char) C.int {
+	a := lookup(id)
+	if a == nil {
+		return 0
+	}
+	uri := C.GoString(curi)
+	hit := a.matcher.Match(uri)
+	slog.Debug("sign-in window navigation", "url", redactURL(uri), "intercepted", hit)
+	if !hit {
+		return 0
+	}
+	a.finish(outcome{redirect: uri})
+	a.closeLater()
+	return 1
+}
+
+//export pdswEvent
+func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessage *C.char) {
+	a := lookup(id)
+	if a == nil || a.window == nil {
+		return
+	}
+	uri := C.GoString(curi)
+	switch event {
+	case C.PDSW_COMMITTED:
+		if uri == "about:blank" { // our own message page: keep the title
+			return
+		}
+		title := C.CString(windowTitle(a.opts.Title, uri, Security(code)))
+		C.pdsw_set_title(a.window, title)
+		C.free(unsafe.Pointer(title))
+	case C.PDSW_LOAD_FAILED, C.PDSW_TLS_FAILED:
+		domain := C.GoString(cdomain)
+		slog.Debug("sign-in page failed to load", "url", redactURL(uri), "domain", domain, "code", int(code))
+		if uri == "about:blank" {
+			return
+		}
+		if msg := loadFailure(domain, int(code), uri); msg != "" {
+			page := C.CString(messagePage(msg, a.opts.AuthorizeURL))
+			C.pdsw_show_html(a.window, page)
+			C.free(unsafe.Pointer(page))
+		}
+	case C.PDSW_DELETE:
+		if a.reason == nil {
+			a.reason = ErrCancelled
+		}
+	case C.PDSW_CRASHED:
+		if a.reason == nil {
+			a.reason = ErrCrashed
+		}
+		a.closeLater()
+	}
+}
+
+//export pdswDestroyed
+func pdswDestroyed(id C.int) {
+	a := lookup(id)
+	if a == nil {
+		return
+	}
+	a.window = nil
+	reason := a.reason
+	if reason == nil {
+		reason = ErrCancelled // destroyed without asking, e.g. the X window was killed
+	}
+	a.finish(outcome{err: reason}) // no effect after a redirect
+	mu.Lock()
+	delete(attempts, a.id)
+	if current == a {
+		current = nil
+	}
+	mu.Unlock()
+	close(a.gone)
+	slog.Debug("sign-in window closed")
+}
+
+// Present brings the open sign-in window, if any, to the front.
+func Present() {
+	mu.Lock()
+	a := current
+	mu.Unlock()
+	if a != nil {
+		runOnMain(func() {
+			if a.window != nil {
+				C.pdsw_present(a.window)
+			}
+		})
+	}
+}
+
+// CloseAll closes any open sign-in window as cancelled, e.g. when the app
+// quits.
+func CloseAll() {
+	mu.Lock()
+	a := current
+	mu.Unlock()
+	if a != nil {
+		runOnMain(func() {
+			if a.window != nil {
+				if a.reason == nil {
+					a.reason = ErrCancelled
+				}
+				C.pdsw_close(a.window)
+			}
+		})
+	}
+}
+
+// RunMainLoop runs fn while a GTK main loop turns on the calling thread, and
+// returns when fn does. Command-line tools use it to show a sign-in window
+// without the app; it must be called from the main goroutine locked to the
+// main OS thread (see main.go), and never while Wails runs.
+func RunMainLoop(fn func()) error {
+	// As Wails does: under X11 or no session type, use the X11 backend.
+	if os.Getenv("GDK_BACKEND") == "" {
+		if st := os.Getenv("XDG_SESSION_TYPE"); st == "" || st == "x11" || st == "unspecified" {
+			os.Setenv("GDK_BACKEND", "x11")
+		}
+	}
+	if C.pdsw_init() == 0 {
+		return ErrNoDisplay
+	}
+	go func() {
+		defer runOnMain(func() { C.pdsw_quit() })
+		fn()
+	}()
+	C.pdsw_main()
+	return nil
+}

@@ -1,0 +1,114 @@
+// Partnerdesk: Zapier Partner API access for operators. This file only wires:
+// with arguments the binary is a command-line tool (internal/cli); without,
+// it opens the app.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"partnerdesk/internal/cli"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/vault"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
+func init() {
+	// GTK runs its loop on the main OS thread: Wails in the app, and
+	// signinwindow.RunMainLoop for `partnerdesk login`.
+	runtime.LockOSThread()
+}
+
+func main() {
+	if os.Getenv("PARTNERDESK_DEBUG") != "" {
+		slog.SetLogLoggerLevel(slog.LevelDebug)
+	}
+	env := cli.Env{
+		Version:       version,
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		Profiles:      profiles.NewStore(),
+		Vault:         vault.New(),
+		Window:        signinwindow.Open,
+		RunWindowLoop: signinwindow.RunMainLoop,
+		Endpoints:     endpoints,
+	}
+	if len(os.Args) > 1 {
+		os.Exit(cli.Run(os.Args[1:], env))
+	}
+	if err := runApp(NewApp(env)); err != nil {
+		fmt.Fprintln(os.Stderr, "Partnerdesk could not start:", err)
+		os.Exit(1)
+	}
+}
+
+func runApp(app *App) error {
+	return wails.Run(&options.App{
+		Title:     "Partnerdesk",
+		Width:     1040,
+		Height:    720,
+		MinWidth:  760,
+		MinHeight: 520,
+		AssetServer: &assetserver.Options{
+			Assets:     assets,
+			Middleware: securityHeaders,
+		},
+		OnStartup:  app.startup,
+		OnShutdown: app.shutdown,
+		Bind:       []any{app},
+		// Bindings answer only the app's own origin.
+		BindingsAllowedOrigins: "",
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               "com.partnerdesk.app",
+			OnSecondInstanceLaunch: app.onSecondInstance,
+		},
+		EnableDefaultContextMenu: false,
+		Linux: &linux.Options{
+			ProgramName: "partnerdesk",
+		},
+	})
+}
+
+// securityHeaders adds a strict Content-Security-Policy to the app's own
+// pages: the main web view shows nothing but them.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// endpoints gives a profile's URLs; the Sandbox profile's need the built-in
+// sandbox running, in this process or another Partnerdesk one.
+func endpoints(p profiles.Profile) (authorizeURL, apiBaseURL string, err error) {
+	if p.Sandbox {
+		u, err := url.Parse(p.EffectiveAPIBaseURL())
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := sandbox.EnsureLocal(u.Host); err != nil {
+			return "", "", err
+		}
+	}
+	return p.EffectiveAuthorizeURL(), p.EffectiveAPIBaseURL(), nil
+}
