@@ -209,10 +209,10 @@ func (a *App) AddProfile(in NewProfile) (ProfileView, error) {
 		RedirectURI:  strings.TrimSpace(in.RedirectURI),
 		AuthorizeURL: strings.TrimSpace(in.AuthorizeURL),
 		APIBaseURL:   strings.TrimRight(strings.TrimSpace(in.APIBaseURL), "/"),
-		Scopes:       cli.SplitScopes(in.Scopes),
+		Scopes:       profiles.SplitScopes(in.Scopes),
 	}
-	if err := cli.ValidateProfile(p); err != nil {
-		return ProfileView{}, err
+	if err := profiles.CheckInput(p); err != nil {
+		return ProfileView{}, errors.New(explain.Message(err))
 	}
 	return a.add(p)
 }
@@ -249,7 +249,12 @@ func (a *App) add(p profiles.Profile) (ProfileView, error) {
 		added = *np
 		return nil
 	})
-	if err != nil {
+	var corrupt *profiles.CorruptError
+	if errors.As(err, &corrupt) {
+		a.mu.Lock()
+		a.notice = corrupt.Error() // set aside; the new profile was saved
+		a.mu.Unlock()
+	} else if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
 	a.SelectProfile(added.ID)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +59,7 @@ func profileAdd(args []string, env *Env) error {
 		RedirectURI:  strings.TrimSpace(*redirectURI),
 		AuthorizeURL: strings.TrimSpace(*authorizeURL),
 		APIBaseURL:   strings.TrimRight(strings.TrimSpace(*apiBase), "/"),
-		Scopes:       SplitScopes(*scope),
+		Scopes:       profiles.SplitScopes(*scope),
 	}
 	var saved profiles.Profile
 	err = env.Profiles.Update(func(f *profiles.File) error {
@@ -70,13 +69,13 @@ func profileAdd(args []string, env *Env) error {
 		}
 		if found {
 			merge(existing, p, set)
-			if err := ValidateProfile(*existing); err != nil {
+			if err := profiles.CheckInput(*existing); err != nil {
 				return err
 			}
 			saved = *existing
 			return nil
 		}
-		if err := ValidateProfile(p); err != nil {
+		if err := profiles.CheckInput(p); err != nil {
 			return err
 		}
 		added, err := f.Add(p)
@@ -86,7 +85,10 @@ func profileAdd(args []string, env *Env) error {
 		saved = *added
 		return nil
 	})
-	if err != nil {
+	var corrupt *profiles.CorruptError
+	if errors.As(err, &corrupt) {
+		fmt.Fprintln(env.Stderr, corrupt.Error()) // set aside; the new profile was saved
+	} else if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
@@ -110,34 +112,6 @@ func merge(p *profiles.Profile, from profiles.Profile, set map[string]bool) {
 	if set["scope"] {
 		p.Scopes = from.Scopes
 	}
-}
-
-// SplitScopes reads scopes separated by spaces or commas.
-func SplitScopes(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
-}
-
-// ValidateProfile checks what an operator typed, in the operator's words.
-func ValidateProfile(p profiles.Profile) error {
-	if strings.TrimSpace(p.Name) == "" {
-		return usagef("the profile needs a name")
-	}
-	if p.ClientID == "" {
-		return usagef("the client ID is missing: it is the client_id Zapier gave your app when it was approved for the Partner API")
-	}
-	if err := oauth.ValidateRedirectURI(p.RedirectURI); err != nil {
-		return usagef("%v", err)
-	}
-	for label, raw := range map[string]string{"authorize URL": p.AuthorizeURL, "API base URL": p.APIBaseURL} {
-		if raw == "" {
-			continue
-		}
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return usagef("the %s %q is not a web address (it must start with https://)", label, raw)
-		}
-	}
-	return nil
 }
 
 type profileJSON struct {

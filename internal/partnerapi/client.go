@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -157,6 +158,9 @@ func newAPIError(resp *http.Response, path string, body []byte) *APIError {
 		}
 	}
 	e.Messages, e.Scope = decodeErrors(body)
+	if m := headerScope.FindStringSubmatch(resp.Header.Get("WWW-Authenticate")); m != nil && resp.StatusCode == http.StatusForbidden {
+		e.Scope = m[1]
+	}
 	return e
 }
 
@@ -199,20 +203,17 @@ func decodeErrors(body []byte) (messages []string, scope string) {
 	return messages, scope
 }
 
-// scopeFromMessages finds a scope named in a v1 message such as
-// "This endpoint requires the zap scope".
+// quotedScope finds a scope named in a message, such as `this endpoint
+// requires the "zap" OAuth scope`.
+var quotedScope = regexp.MustCompile(`(?i)"([a-z][a-z:_]*)"\s+(?:oauth\s+)?scope`)
+
+// headerScope reads the scope of an RFC 6750 insufficient_scope challenge.
+var headerScope = regexp.MustCompile(`scope="([^"]+)"`)
+
 func scopeFromMessages(messages []string) string {
 	for _, m := range messages {
-		fields := strings.Fields(strings.ToLower(m))
-		for i, f := range fields {
-			if f == "scope" || f == "scope." || f == "scope:" {
-				if i > 0 && fields[i-1] != "the" && fields[i-1] != "missing" {
-					return strings.Trim(fields[i-1], `"'.,`)
-				}
-				if i+1 < len(fields) {
-					return strings.Trim(fields[i+1], `"'.,`)
-				}
-			}
+		if match := quotedScope.FindStringSubmatch(m); match != nil {
+			return match[1]
 		}
 	}
 	return ""

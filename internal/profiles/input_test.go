@@ -1,0 +1,56 @@
+package profiles
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSplitScopesAcceptsSpacesAndCommas(t *testing.T) {
+	got := SplitScopes(" zap,profile  zap:runs\tauthentication, ")
+	want := []string{"zap", "profile", "zap:runs", "authentication"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SplitScopes = %q, want %q", got, want)
+	}
+}
+
+func TestCheckInputSaysWhatToFix(t *testing.T) {
+	ok := Profile{Name: "Acme", ClientID: "abc", RedirectURI: "https://acme.example/oauth/cb"}
+	cases := []struct {
+		name   string
+		change func(*Profile)
+		words  string // "" = valid
+	}{
+		{"a complete profile is accepted", func(*Profile) {}, ""},
+		{"a loopback redirect over http is accepted", func(p *Profile) { p.RedirectURI = "http://127.0.0.1:8765/cb" }, ""},
+		{"a sandbox on 127.0.0.1 over http is accepted", func(p *Profile) {
+			p.AuthorizeURL = "http://127.0.0.1:4000/oauth/authorize/"
+			p.APIBaseURL = "http://localhost:4000"
+		}, ""},
+		{"a missing name is refused", func(p *Profile) { p.Name = " " }, "name"},
+		{"a missing client ID says where it comes from", func(p *Profile) { p.ClientID = "" }, "client_id Zapier gave"},
+		{"a relative redirect URI is refused", func(p *Profile) { p.RedirectURI = "/oauth/cb" }, ""},
+		{"an authorize URL that is not a web address is refused", func(p *Profile) { p.AuthorizeURL = "zapier.com/oauth" }, "not a web address"},
+		{"a remote authorize URL over plain http is refused", func(p *Profile) { p.AuthorizeURL = "http://zapier.com/oauth/authorize/" }, "https://"},
+		{"a remote API over plain http is refused", func(p *Profile) { p.APIBaseURL = "http://api.zapier.com" }, "https://"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := ok
+			c.change(&p)
+			err := CheckInput(p)
+			valid := strings.HasSuffix(c.name, "accepted")
+			switch {
+			case valid && err != nil:
+				t.Fatalf("CheckInput = %v, want valid", err)
+			case !valid && err == nil:
+				t.Fatal("CheckInput accepted it")
+			case !valid && !errors.Is(err, ErrInvalid):
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			case !valid && !strings.Contains(err.Error(), c.words):
+				t.Errorf("error %q does not mention %q", err, c.words)
+			}
+		})
+	}
+}

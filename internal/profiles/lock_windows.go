@@ -1,0 +1,76 @@
+package profiles
+
+import (
+	"errors"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// LockFileEx and UnlockFileEx come from kernel32 directly: the standard
+// library's syscall package has no wrapper, and golang.org/x/sys is not a
+// direct dependency. kernel32.dll is a KnownDLL, so loading it by name is
+// safe. This is the same call the Go toolchain uses for its own lock files.
+var (
+	kernel32         = syscall.NewLazyDLL("kernel32.dll")
+	procLockFileEx   = kernel32.NewProc("LockFileEx")
+	procUnlockFileEx = kernel32.NewProc("UnlockFileEx")
+)
+
+const (
+	lockfileFailImmediately = 0x00000001
+	lockfileExclusiveLock   = 0x00000002
+
+	allBytes = uintptr(^uint32(0))
+
+	errorLockViolation    syscall.Errno = 33
+	errorSharingViolation syscall.Errno = 32
+)
+
+// tryLock takes an exclusive lock on all of f without waiting. Windows drops
+// the lock when the handle is closed or the process ends.
+func tryLock(f *os.File) (bool, error) {
+	var ol syscall.Overlapped
+	r, _, err := procLockFileEx.Call(f.Fd(),
+		lockfileExclusiveLock|lockfileFailImmediately, 0,
+		allBytes, allBytes, // the whole range: low and high 32 bits of the length
+		uintptr(unsafe.Pointer(&ol)))
+	if r != 0 {
+		return true, nil
+	}
+	if errors.Is(err, errorLockViolation) || errors.Is(err, syscall.ERROR_IO_PENDING) {
+		return false, nil
+	}
+	return false, err
+}
+
+func unlockFile(f *os.File) error {
+	var ol syscall.Overlapped
+	r, _, err := procUnlockFileEx.Call(f.Fd(), 0,
+		allBytes, allBytes,
+		uintptr(unsafe.Pointer(&ol)))
+	if r == 0 {
+		return err
+	}
+	return nil
+}
+
+// replaceFile renames over newpath, retrying for a moment: a reader that has
+// newpath open (os.Open does not share delete access) makes the rename fail
+// with access denied or a sharing violation until it closes the file.
+func replaceFile(oldpath, newpath string) error {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		err := os.Rename(oldpath, newpath)
+		if err == nil || time.Now().After(deadline) ||
+			!(errors.Is(err, syscall.ERROR_ACCESS_DENIED) || errors.Is(err, errorSharingViolation)) {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncDir does nothing on Windows: a directory cannot be flushed through a
+// read-only handle, and NTFS journals the rename.
+func syncDir(string) error { return nil }
