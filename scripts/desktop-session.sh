@@ -37,5 +37,16 @@ pids+=($!)
 unset DBUS_SESSION_BUS_ADDRESS
 
 # gnome-keyring's daemon forks away from us; dbus-run-session ends the bus
-# when the command exits, and the daemon with it.
-dbus-run-session -- sh -c 'echo -n partnerdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' sh "$@"
+# when the command exits, and the daemon with it. `--unlock` returns before
+# the daemon owns org.freedesktop.secrets: a call in that gap would
+# bus-activate a second, locked daemon, so wait for the name first.
+dbus-run-session -- sh -c '
+  echo -n partnerdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
+  for _ in $(seq 100); do
+    dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true && exec "$@"
+    sleep 0.05
+  done
+  echo "desktop-session: gnome-keyring did not come up on the session bus" >&2
+  exit 1
+' sh "$@"
