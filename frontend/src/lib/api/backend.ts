@@ -1,0 +1,151 @@
+// The one module that talks to the Go side.
+//
+// Wails v2 puts the bound methods of app.go on window.go.main.App and its runtime on
+// window.runtime (both injected by /wails/runtime.js before our bundle runs). Nothing
+// else in the frontend touches those globals: components import the functions below.
+// Tests install a fake window.go / window.runtime (see src/test/fakeBackend.ts).
+//
+// Every method returns a Promise. When Go returns an error the promise rejects with a
+// message already written for the operator; errorMessage() turns whatever arrived into
+// that string so it can be shown as it is.
+//
+// The access token never reaches this module: CopyToken asks Go to put it on the system
+// clipboard, and no method returns it.
+
+import type {
+  AppBindings,
+  AppState,
+  NewProfile,
+  ProfileView,
+  SignInOutcome,
+  SignInProgress,
+  WailsRuntime,
+} from './types'
+
+export type * from './types'
+
+declare global {
+  interface Window {
+    go?: { main?: { App?: AppBindings } }
+    runtime?: WailsRuntime
+  }
+}
+
+/** What the operator sees when the page runs without the Go side (a plain browser). */
+export const NOT_CONNECTED =
+  'Partnerdesk could not reach its own background service. Close the app and open it again.'
+
+function app(): AppBindings {
+  const bound = window.go?.main?.App
+  if (!bound) throw new Error(NOT_CONNECTED)
+  return bound
+}
+
+async function call<T>(invoke: (a: AppBindings) => Promise<T>): Promise<T> {
+  try {
+    return await invoke(app())
+  } catch (err) {
+    throw new Error(errorMessage(err))
+  }
+}
+
+/** The operator-facing text of a rejected call. Go's messages pass through unchanged. */
+export function errorMessage(err: unknown): string {
+  if (typeof err === 'string' && err.trim() !== '') return err
+  if (err instanceof Error && err.message.trim() !== '') return err.message
+  return 'Something went wrong, and Partnerdesk did not say what. Try again.'
+}
+
+// Go encodes a nil slice as null and may leave out an empty string; the UI can then
+// rely on the declared types.
+function profile(p: ProfileView): ProfileView {
+  return {
+    ...p,
+    scopes: p.scopes ?? [],
+    grantedScopes: p.grantedScopes ?? [],
+    identity: p.identity ?? null,
+    obtainedAt: p.obtainedAt || null,
+    expiresAt: p.expiresAt || null,
+    lastVerifiedAt: p.lastVerifiedAt || null,
+    lastVerifyNote: p.lastVerifyNote ?? '',
+  }
+}
+
+function appState(s: AppState): AppState {
+  return { ...s, profiles: (s.profiles ?? []).map(profile), notice: s.notice ?? '', version: s.version ?? '' }
+}
+
+function outcome(o: SignInOutcome): SignInOutcome {
+  return { ...o, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
+}
+
+export const backend = {
+  getState: async (): Promise<AppState> => appState(await call((a) => a.GetState())),
+  addSandboxProfile: async (): Promise<ProfileView> => profile(await call((a) => a.AddSandboxProfile())),
+  addProfile: async (p: NewProfile): Promise<ProfileView> => profile(await call((a) => a.AddProfile(p))),
+  selectProfile: (id: string): Promise<void> => call((a) => a.SelectProfile(id)),
+  signIn: async (id: string, force: boolean): Promise<SignInOutcome> => outcome(await call((a) => a.SignIn(id, force))),
+  cancelSignIn: (): Promise<void> => call((a) => a.CancelSignIn()),
+  verify: async (id: string): Promise<ProfileView> => profile(await call((a) => a.Verify(id))),
+  /** Go puts the token on the system clipboard. Nothing comes back. */
+  copyToken: async (id: string): Promise<void> => {
+    await call((a) => a.CopyToken(id))
+  },
+  signOut: async (id: string): Promise<ProfileView> => profile(await call((a) => a.SignOut(id))),
+  openURL: (url: string): Promise<void> => call((a) => a.OpenURL(url)),
+}
+
+export type Backend = typeof backend
+
+// Events. One Wails listener per event name, registered on first use, fans out to
+// our own set of callbacks; unsubscribing only touches that set. This keeps working
+// whether or not the Wails release in use returns an "off" function from EventsOn.
+
+type Listener = (...data: unknown[]) => void
+const listeners = new Map<string, Set<Listener>>()
+
+function subscribe(eventName: string, fn: Listener): () => void {
+  let set = listeners.get(eventName)
+  if (!set) {
+    const fresh = new Set<Listener>()
+    listeners.set(eventName, fresh)
+    set = fresh
+    window.runtime?.EventsOn(eventName, (...data: unknown[]) => {
+      for (const l of [...fresh]) l(...data)
+    })
+  }
+  set.add(fn)
+  return () => {
+    set.delete(fn)
+  }
+}
+
+const STAGES = new Set(['opening', 'waiting', 'storing', 'verifying', 'keychain-slow', 'done'])
+
+function isProgress(v: unknown): v is SignInProgress {
+  if (typeof v !== 'object' || v === null) return false
+  const o = v as Record<string, unknown>
+  return (
+    typeof o.profileId === 'string' &&
+    typeof o.stage === 'string' &&
+    STAGES.has(o.stage) &&
+    typeof o.message === 'string'
+  )
+}
+
+/** Calls fn for each "signin:progress" event. Returns a function that stops it. */
+export function onSignInProgress(fn: (p: SignInProgress) => void): () => void {
+  return subscribe('signin:progress', (payload) => {
+    if (isProgress(payload)) fn(payload)
+  })
+}
+
+/** Calls fn whenever Go says the app state changed ("state:changed"); refetch with getState. */
+export function onStateChanged(fn: () => void): () => void {
+  return subscribe('state:changed', () => fn())
+}
+
+/** Forgets every event subscription. For tests, which install a fresh fake runtime each time. */
+export function resetEventsForTests(): void {
+  listeners.clear()
+}

@@ -1,0 +1,41 @@
+import { render, screen } from '@testing-library/svelte'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import { makeProfile, signedInProfile } from '../../test/fixtures'
+import ProfileList from './ProfileList.svelte'
+
+const now = new Date()
+const profiles = [
+  signedInProfile(now, { id: 'a', name: 'Live' }),
+  signedInProfile(now, { id: 'b', name: 'Old', expired: true }),
+  signedInProfile(now, { id: 'c', name: 'Rejected', tokenInvalid: true }),
+  makeProfile({ id: 'd', name: 'Fresh' }),
+]
+
+describe('ProfileList', () => {
+  it('gives each profile its status in words', () => {
+    render(ProfileList, { profiles, selectedId: 'a', onselect: vi.fn(), onadd: vi.fn() })
+    expect(screen.getByRole('button', { name: 'Live Signed in' })).toHaveAttribute('aria-current', 'page')
+    expect(screen.getByRole('button', { name: 'Old Expired' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Rejected Token rejected' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Fresh Not signed in' })).not.toHaveAttribute('aria-current')
+  })
+
+  it('moves with the arrow keys and opens with Enter', async () => {
+    const onselect = vi.fn()
+    render(ProfileList, { profiles, selectedId: 'a', onselect, onadd: vi.fn() })
+    const user = userEvent.setup()
+    await user.tab()
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}')
+    expect(onselect).toHaveBeenCalledWith('c')
+    await user.keyboard('{ArrowUp}{Enter}')
+    expect(onselect).toHaveBeenLastCalledWith('b')
+  })
+
+  it('offers to add a profile', async () => {
+    const onadd = vi.fn()
+    render(ProfileList, { profiles, selectedId: 'a', onselect: vi.fn(), onadd })
+    await userEvent.click(screen.getByRole('button', { name: 'Add profile' }))
+    expect(onadd).toHaveBeenCalledOnce()
+  })
+})

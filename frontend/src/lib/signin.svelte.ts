@@ -1,0 +1,97 @@
+// The one sign-in attempt that can run at a time, shared by the card that started it
+// and the sidebar. Go opens its own sign-in window; this only follows its progress
+// events and keeps the outcome that the card shows when it was not a success.
+
+import { backend, errorMessage, onSignInProgress } from './api/backend'
+import type { SignInOutcome, SignInStage } from './api/types'
+
+export type SignInAttempt = {
+  profileId: string
+  stage: SignInStage
+  message: string
+  cancelling: boolean
+}
+
+export type SignInProblem = {
+  profileId: string
+  /** cancelled: the operator stopped it; failed: declined, timed out, or an error. */
+  kind: 'cancelled' | 'failed'
+  message: string
+}
+
+/** Words for a stage when Go sends none. */
+export const STAGE_TEXT: Record<SignInStage, string> = {
+  opening: 'Opening the Zapier sign-in window…',
+  waiting: 'Sign in and allow access in the Zapier window. Partnerdesk is waiting for it.',
+  storing: "Saving the token in this computer's keychain…",
+  'keychain-slow': 'Still waiting for the keychain. It may be asking for your password in another window.',
+  verifying: 'Checking the new token with Zapier…',
+  done: 'Signed in.',
+}
+
+class SignInController {
+  attempt = $state<SignInAttempt | null>(null)
+  problem = $state<SignInProblem | null>(null)
+
+  get busy(): boolean {
+    return this.attempt !== null
+  }
+
+  /**
+   * Runs one attempt and resolves with Go's outcome, or null when it could not run
+   * (another attempt is open, or Go failed). Failures land in `problem`.
+   */
+  async start(profileId: string, force: boolean): Promise<SignInOutcome | null> {
+    if (this.attempt) return null
+    this.problem = null
+    this.attempt = { profileId, stage: 'opening', message: STAGE_TEXT.opening, cancelling: false }
+    const stop = onSignInProgress((p) => {
+      if (!this.attempt || p.profileId !== this.attempt.profileId) return
+      this.attempt.stage = p.stage
+      this.attempt.message = p.message.trim() || STAGE_TEXT[p.stage]
+    })
+    try {
+      const outcome = await backend.signIn(profileId, force)
+      if (!outcome.ok) {
+        this.problem = {
+          profileId,
+          kind: outcome.cancelled ? 'cancelled' : 'failed',
+          message:
+            outcome.message.trim() ||
+            (outcome.cancelled ? 'Sign-in was cancelled.' : 'Sign-in did not finish. Try again.'),
+        }
+      }
+      return outcome
+    } catch (err) {
+      this.problem = { profileId, kind: 'failed', message: errorMessage(err) }
+      return null
+    } finally {
+      stop()
+      this.attempt = null
+    }
+  }
+
+  /** Asks Go to close the sign-in window; start() then resolves as cancelled. */
+  async cancel(): Promise<void> {
+    if (!this.attempt || this.attempt.cancelling) return
+    this.attempt.cancelling = true
+    try {
+      await backend.cancelSignIn()
+    } catch (err) {
+      if (this.attempt) this.attempt.cancelling = false
+      this.problem = { profileId: this.attempt?.profileId ?? '', kind: 'failed', message: errorMessage(err) }
+    }
+  }
+
+  dismissProblem(): void {
+    this.problem = null
+  }
+
+  /** Back to nothing running. For tests. */
+  reset(): void {
+    this.attempt = null
+    this.problem = null
+  }
+}
+
+export const signIn = new SignInController()

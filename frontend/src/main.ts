@@ -1,0 +1,11 @@
+import { mount } from 'svelte'
+import './app.css'
+import App from './App.svelte'
+import { guardNavigation } from './lib/links'
+
+guardNavigation()
+
+const target = document.getElementById('app')
+if (!target) throw new Error('index.html has no #app element')
+
+export default mount(App, { target })
