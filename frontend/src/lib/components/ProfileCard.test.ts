@@ -270,3 +270,28 @@ describe('ProfileCard never shows a token', () => {
     expectNothingTokenLike()
   })
 })
+
+describe('ProfileCard keyboard shortcuts', () => {
+  it('signs in with Ctrl+Enter when not signed in', async () => {
+    render(ProfileCard, { profile: makeProfile() })
+    await userEvent.keyboard('{Control>}{Enter}{/Control}')
+    expect(fake.App.SignIn).toHaveBeenCalledWith(makeProfile().id, false)
+  })
+
+  it('signs in again with approval forced when already signed in', async () => {
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    await userEvent.keyboard('{Control>}{Enter}{/Control}')
+    expect(fake.App.SignIn).toHaveBeenCalledWith('p-acme', true)
+  })
+
+  it('copies the token with Ctrl+Shift+C only when signed in', async () => {
+    const { unmount } = render(ProfileCard, { profile: makeProfile() })
+    await userEvent.keyboard('{Control>}{Shift>}C{/Shift}{/Control}')
+    expect(fake.App.CopyToken).not.toHaveBeenCalled()
+    unmount()
+
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    await userEvent.keyboard('{Control>}{Shift>}C{/Shift}{/Control}')
+    expect(fake.App.CopyToken).toHaveBeenCalledWith('p-acme')
+  })
+})

@@ -1,0 +1,121 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// key sends keys to a window after giving it the focus, as a person would.
+func key(t *testing.T, window string, keys ...string) {
+	t.Helper()
+	if out, err := exec.Command("xdotool", "windowactivate", "--sync", window).CombinedOutput(); err != nil {
+		t.Fatalf("xdotool windowactivate: %v\n%s", err, out)
+	}
+	args := append([]string{"key", "--clearmodifiers"}, keys...)
+	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		t.Fatalf("xdotool key: %v\n%s", err, out)
+	}
+}
+
+// findWindow returns the first visible window whose title matches the
+// regular expression, or "".
+func findWindow(pattern string) string {
+	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", pattern).Output()
+	if ids := strings.Fields(string(out)); len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func TestSigningInThroughTheAppShowsTheAccountAndCopiesTheToken(t *testing.T) {
+	o := newOperator(t)
+	base := o.sandbox("ask")
+	id := o.addProfile("Acme", base, registeredRedirect)
+
+	app := o.command(t.Context())
+	var appLog strings.Builder
+	app.Stderr = &appLog
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	main := waitWindow(t, "^Partnerdesk$", 30*time.Second)
+
+	// Ctrl+Enter is the card's Sign in. The page may still be loading when
+	// the window maps, so press until the sign-in window shows.
+	var signin string
+	eventually(t, 30*time.Second, "the sign-in window opening", func() bool {
+		if signin = findWindow("Partnerdesk sign-in"); signin != "" {
+			return true
+		}
+		key(t, main, "ctrl+Return")
+		time.Sleep(time.Second)
+		signin = findWindow("Partnerdesk sign-in")
+		return signin != ""
+	})
+	eventually(t, 20*time.Second, "the sandbox's consent page loading", func() bool {
+		return strings.Contains(windowTitle(t, signin), "127.0.0.1")
+	})
+	screenshot(t, "gui-consent.png")
+	// Approve has the focus on the consent page: Enter presses it.
+	key(t, signin, "Return")
+
+	var token string
+	eventually(t, 30*time.Second, "the token reaching the keychain", func() bool {
+		token = keychainSecret(t, id)
+		return token != ""
+	})
+	var status struct {
+		Identity *struct {
+			FullName string `json:"full_name"`
+		} `json:"identity"`
+	}
+	eventually(t, 20*time.Second, "the app recording who signed in", func() bool {
+		r := o.run("status", "--profile", "Acme", "--offline", "--json")
+		return json.Unmarshal([]byte(r.stdout), &status) == nil && status.Identity != nil
+	})
+	if want := sandboxAccount(t, base, token); status.Identity.FullName != want {
+		t.Errorf("the app recorded %q as the account, the token belongs to %q", status.Identity.FullName, want)
+	}
+	if findWindow("Partnerdesk sign-in") != "" {
+		t.Error("the sign-in window is still open after the redirect")
+	}
+
+	// Copy token (Ctrl+Shift+C): the token goes from the keychain to the
+	// clipboard in Go.
+	exec.Command("sh", "-c", "printf before | xclip -selection clipboard").Run()
+	key(t, main, "ctrl+shift+c")
+	eventually(t, 15*time.Second, "the token on the clipboard", func() bool {
+		out, err := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
+		return err == nil && string(out) == token
+	})
+	// The picture is for people: give WebKit a moment to paint the card
+	// (Xvfb shows a stale frame otherwise). Nothing is asserted on time.
+	time.Sleep(2 * time.Second)
+	path := screenshot(t, "gui-signed-in.png")
+	t.Logf("screenshot of the signed-in card: %s", path)
+
+	if hits := o.leaks(token); len(hits) > 0 {
+		t.Errorf("the token was written outside the keychain, in: %v", hits)
+	}
+	if strings.Contains(appLog.String(), token) {
+		t.Error("the app printed the token to its log")
+	}
+}
