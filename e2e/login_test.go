@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -205,5 +206,40 @@ func TestCommandsFollowTheExitCodeContract(t *testing.T) {
 	}
 	if r := o.run("profile", "add", "one", "--client-id", "c", "--redirect-uri", registeredRedirect); r.code != 2 {
 		t.Errorf("adding an existing profile without --update: exit %d, want 2", r.code)
+	}
+}
+
+func TestAnUnreachableSignInPageShowsAPlainMessage(t *testing.T) {
+	o := newOperator(t)
+	// A port nothing listens on: the provider cannot be reached.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	id := o.addProfile("e2e", dead, registeredRedirect)
+
+	cmd := o.command(t.Context(), "login", "--timeout", "2m")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	win := waitWindow(t, "Partnerdesk sign-in", 30*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(windowTitle(t, win), "could not be opened") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if title := windowTitle(t, win); !strings.Contains(title, "could not be opened") {
+		t.Errorf("window title %q does not say the page could not be opened", title)
+	}
+	time.Sleep(2 * time.Second) // let WebKit paint the message for the picture
+	screenshot(t, "signin-unreachable.png")
+	exec.Command("wmctrl", "-c", "Partnerdesk sign-in").Run()
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 3 {
+		t.Errorf("closing the window after the failure: exit %d, want 3", code)
+	}
+	if keychainSecret(t, id) != "" {
+		t.Error("a failed sign-in stored a token")
 	}
 }

@@ -245,6 +245,9 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 			return
 		}
 		if msg := loadFailure(domain, int(code), uri); msg != "" {
+			title := C.CString(a.opts.Title + ": the page could not be opened")
+			C.pdsw_set_title(a.window, title)
+			C.free(unsafe.Pointer(title))
 			page := C.CString(messagePage(msg, a.opts.AuthorizeURL))
 			C.pdsw_show_html(a.window, page)
 			C.free(unsafe.Pointer(page))
