@@ -73,6 +73,8 @@ Usage:
                 [--authorize-url URL] [--api-base URL] [--scope "zap profile"] [--update]
   partnerdesk profile list [--json]
   partnerdesk profile remove NAME
+  partnerdesk profile export NAME > FILE.pdprofile
+  partnerdesk profile import FILE [--name NAME]
   partnerdesk login  [--profile NAME] [--force] [--timeout 5m]
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]

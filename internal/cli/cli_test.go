@@ -249,3 +249,33 @@ func TestACorruptProfilesFileIsSetAsideWithAMessage(t *testing.T) {
 		t.Errorf("corrupt copies kept: %v", matches)
 	}
 }
+
+func TestAProfileExportedOnOneMachineImportsOnAnother(t *testing.T) {
+	h := newHarness(t, sandbox.ApproveAuto)
+	h.addProfile(t, "acme")
+	h.run("login")
+	if code := h.run("profile", "export", "acme"); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, h.errOut)
+	}
+	exported := h.out.String()
+	h.run("token")
+	if token := strings.TrimSpace(h.out.String()); strings.Contains(exported, token) {
+		t.Fatal("the exported profile holds the token")
+	}
+	file := filepath.Join(t.TempDir(), "acme.pdprofile")
+	if err := writeFile(file, exported); err != nil {
+		t.Fatal(err)
+	}
+	if code := h.run("profile", "import", file); code != ExitUsage || !strings.Contains(h.errOut.String(), "--name") {
+		t.Errorf("importing over an existing name: exit %d, %s; want 2 and a hint", code, h.errOut)
+	}
+	if code := h.run("profile", "import", file, "--name", "acme-2"); code != 0 {
+		t.Fatalf("import --name: exit %d: %s", code, h.errOut)
+	}
+	h.run("profile", "list", "--json")
+	var list []profileJSON
+	json.Unmarshal(h.out.Bytes(), &list)
+	if len(list) != 2 || list[1].Name != "acme-2" || list[1].ClientID != list[0].ClientID || list[1].SignedIn {
+		t.Errorf("after import: %+v", list)
+	}
+}

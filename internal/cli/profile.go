@@ -22,7 +22,7 @@ import (
 
 func profileCmd(ctx context.Context, args []string, env *Env) error {
 	if len(args) == 0 {
-		return usagef("profile needs a subcommand: add, list or remove")
+		return usagef("profile needs a subcommand: add, list, remove, export or import")
 	}
 	switch args[0] {
 	case "add":
@@ -31,6 +31,10 @@ func profileCmd(ctx context.Context, args []string, env *Env) error {
 		return profileList(args[1:], env)
 	case "remove":
 		return profileRemove(ctx, args[1:], env)
+	case "export":
+		return profileExport(args[1:], env)
+	case "import":
+		return profileImport(args[1:], env)
 	}
 	return usagef("unknown profile subcommand %q", args[0])
 }
@@ -228,4 +232,81 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func profileExport(args []string, env *Env) error {
+	fs := flag.NewFlagSet("profile export", flag.ContinueOnError)
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		return usagef("profile export needs exactly one NAME")
+	}
+	f, err := loadProfiles(env)
+	if err != nil {
+		return err
+	}
+	p, ok := f.Find(positional[0])
+	if !ok {
+		return fmt.Errorf("%w: no profile is named %q", profiles.ErrUnknown, positional[0])
+	}
+	data, err := profiles.Export(*p)
+	if err != nil {
+		return err
+	}
+	_, err = env.Stdout.Write(data)
+	return err
+}
+
+func profileImport(args []string, env *Env) error {
+	fs := flag.NewFlagSet("profile import", flag.ContinueOnError)
+	name := fs.String("name", "", "save it under this name instead of the file's")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		return usagef("profile import needs exactly one FILE")
+	}
+	p, err := ImportFile(env.Profiles, positional[0], *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "Profile %q added. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
+	return nil
+}
+
+// ImportFile adds the profile in a profile file, under newName when given.
+// A name already taken is refused: importing never changes an existing
+// profile behind the operator's back.
+func ImportFile(store *profiles.Store, path, newName string) (profiles.Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return profiles.Profile{}, fmt.Errorf("read the profile file: %w", err)
+	}
+	p, err := profiles.Import(data)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	if newName = strings.TrimSpace(newName); newName != "" {
+		p.Name = newName
+	}
+	var added profiles.Profile
+	err = store.Update(func(f *profiles.File) error {
+		if existing, taken := f.Find(p.Name); taken {
+			return usagef("a profile named %q already exists; import it under another name with --name", existing.Name)
+		}
+		np, err := f.Add(p)
+		if err != nil {
+			return err
+		}
+		added = *np
+		return nil
+	})
+	var corrupt *profiles.CorruptError
+	if errors.As(err, &corrupt) {
+		err = nil // set aside; the import was saved
+	}
+	return added, err
 }

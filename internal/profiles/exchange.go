@@ -1,0 +1,75 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ExchangeVersion is the version of the profile file a technical lead hands
+// an operator. The file holds settings only, never a token.
+const ExchangeVersion = 1
+
+// ExchangeExt is the extension of profile files; the desktop entry
+// registers it, so double-clicking one opens it in Partnerdesk.
+const ExchangeExt = ".pdprofile"
+
+// exchangeFile is the shape of a profile file. Fields are listed one by
+// one, not embedded from Profile, so token metadata can never leak into it.
+type exchangeFile struct {
+	Format       string   `json:"format"`
+	Version      int      `json:"version"`
+	Name         string   `json:"name"`
+	ClientID     string   `json:"client_id"`
+	RedirectURI  string   `json:"redirect_uri"`
+	AuthorizeURL string   `json:"authorize_url,omitempty"`
+	APIBaseURL   string   `json:"api_base_url,omitempty"`
+	Scopes       []string `json:"scopes,omitempty"`
+}
+
+const exchangeFormat = "partnerdesk-profile"
+
+// maxExchangeSize bounds what Import reads: a profile file is a few hundred
+// bytes.
+const maxExchangeSize = 64 << 10
+
+// Export writes a profile's settings as a profile file: no id, no token, no
+// token metadata.
+func Export(p Profile) ([]byte, error) {
+	b, err := json.MarshalIndent(exchangeFile{
+		Format: exchangeFormat, Version: ExchangeVersion,
+		Name: p.Name, ClientID: p.ClientID, RedirectURI: p.RedirectURI,
+		AuthorizeURL: p.AuthorizeURL, APIBaseURL: p.APIBaseURL, Scopes: p.Scopes,
+	}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Import reads a profile file and checks it as if the operator had typed
+// it. The profile it returns has no id yet; File.Add gives it one.
+func Import(data []byte) (Profile, error) {
+	if len(data) > maxExchangeSize {
+		return Profile{}, fmt.Errorf("%w: this file is too large to be a Partnerdesk profile", ErrInvalid)
+	}
+	var f exchangeFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil || f.Format != exchangeFormat {
+		return Profile{}, fmt.Errorf("%w: this file is not a Partnerdesk profile", ErrInvalid)
+	}
+	if f.Version > ExchangeVersion {
+		return Profile{}, fmt.Errorf("%w: this profile file was made by a newer Partnerdesk; update Partnerdesk to open it", ErrInvalid)
+	}
+	p := Profile{
+		Name: strings.TrimSpace(f.Name), ClientID: strings.TrimSpace(f.ClientID), RedirectURI: strings.TrimSpace(f.RedirectURI),
+		AuthorizeURL: strings.TrimSpace(f.AuthorizeURL), APIBaseURL: strings.TrimRight(strings.TrimSpace(f.APIBaseURL), "/"),
+		Scopes: f.Scopes,
+	}
+	if err := CheckInput(p); err != nil {
+		return Profile{}, err
+	}
+	return p, nil
+}
