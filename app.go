@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +33,8 @@ type App struct {
 	active   string             // the selected profile's id
 	cancelIn context.CancelFunc // cancels the sign-in in progress
 	notice   string             // a message for the operator at start-up
+
+	openAtStart string // a profile file to import once the window is up
 }
 
 // NewApp returns the app over the same stores the CLI uses.
@@ -44,13 +48,73 @@ func NewApp(env cli.Env) *App {
 	return a
 }
 
-func (a *App) startup(ctx context.Context) { a.ctx = ctx }
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	if a.openAtStart != "" {
+		a.importProfile(a.openAtStart)
+	}
+	go a.watchProfiles(ctx)
+}
+
+// watchProfiles tells the page when profiles.json changes under it, e.g.
+// after `partnerdesk login` in a terminal, so the app never shows stale
+// state. Polling the file's size and time every two seconds costs nothing
+// and needs no platform file-watching API.
+func (a *App) watchProfiles(ctx context.Context) {
+	path, err := profiles.DefaultPath()
+	if err != nil {
+		return
+	}
+	stamp := func() string {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return ""
+		}
+		return fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
+	}
+	last := stamp()
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if now := stamp(); now != last {
+				last = now
+				a.changed()
+			}
+		}
+	}
+}
 
 func (a *App) shutdown(context.Context) { signinwindow.CloseAll() }
 
-func (a *App) onSecondInstance(options.SecondInstanceData) {
+// onSecondInstance brings this window to the front when Partnerdesk is
+// started again, and imports the profile file it was started with, if any.
+func (a *App) onSecondInstance(second options.SecondInstanceData) {
 	wailsruntime.WindowUnminimise(a.ctx)
 	wailsruntime.WindowShow(a.ctx)
+	for _, arg := range second.Args {
+		if isProfileFile(arg) {
+			a.importProfile(arg)
+		}
+	}
+}
+
+// importProfile adds the profile in a profile file and says what happened
+// in the notice banner.
+func (a *App) importProfile(path string) {
+	p, err := cli.ImportFile(a.env.Profiles, path, "")
+	a.mu.Lock()
+	if err != nil {
+		a.notice = "The profile file " + filepath.Base(path) + " was not added: " + explain.Message(err)
+	} else {
+		a.active = p.ID
+		a.notice = fmt.Sprintf("Profile %q was added from %s. Sign in to use it.", p.Name, filepath.Base(path))
+	}
+	a.mu.Unlock()
+	a.changed()
 }
 
 var stageMessages = map[signin.Stage]string{

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -50,10 +51,15 @@ func main() {
 		RunWindowLoop: signinwindow.RunMainLoop,
 		Endpoints:     endpoints,
 	}
-	if len(os.Args) > 1 {
+	app := NewApp(env)
+	switch {
+	case len(os.Args) == 2 && isProfileFile(os.Args[1]):
+		// A double-clicked profile file: open the app and import it.
+		app.openAtStart = os.Args[1]
+	case len(os.Args) > 1:
 		os.Exit(cli.Run(os.Args[1:], env))
 	}
-	if err := runApp(NewApp(env)); err != nil {
+	if err := runApp(app); err != nil {
 		fmt.Fprintln(os.Stderr, "Partnerdesk could not start:", err)
 		os.Exit(1)
 	}
@@ -96,6 +102,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isProfileFile tells a profile file handed over by the desktop from a
+// subcommand.
+func isProfileFile(arg string) bool {
+	return strings.HasSuffix(strings.ToLower(arg), profiles.ExchangeExt)
 }
 
 // endpoints gives a profile's URLs; the Sandbox profile's need the built-in

@@ -4,7 +4,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +120,27 @@ func TestSigningInThroughTheAppShowsTheAccountAndCopiesTheToken(t *testing.T) {
 	if strings.Contains(appLog.String(), token) {
 		t.Error("the app printed the token to its log")
 	}
+}
+
+func TestOpeningAProfileFileAddsItInTheApp(t *testing.T) {
+	o := newOperator(t)
+	base := o.sandbox("auto")
+	o.addProfile("Acme", base, registeredRedirect)
+	exported := o.mustRun("profile", "export", "Acme").stdout
+	o.mustRun("profile", "remove", "Acme")
+	file := filepath.Join(t.TempDir(), "Acme.pdprofile")
+	if err := os.WriteFile(file, []byte(exported), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// As the desktop does when the file is double-clicked.
+	app := o.command(t.Context(), file)
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	waitWindow(t, "^Partnerdesk$", 30*time.Second)
+	eventually(t, 20*time.Second, "the profile from the file being added", func() bool {
+		return strings.Contains(o.run("profile", "list").stdout, "Acme")
+	})
 }
