@@ -243,3 +243,64 @@ func TestAnUnreachableSignInPageShowsAPlainMessage(t *testing.T) {
 		t.Error("a failed sign-in stored a token")
 	}
 }
+
+// watchWindows runs a command and records whether a sign-in window was ever
+// visible while it ran.
+func (o *operator) runWatchingWindows(t *testing.T, args ...string) (code int, sawWindow bool) {
+	t.Helper()
+	cmd := o.command(t.Context(), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	for {
+		select {
+		case <-done:
+			return cmd.ProcessState.ExitCode(), sawWindow
+		case <-time.After(20 * time.Millisecond):
+			if findWindow("Partnerdesk sign-in") != "" {
+				sawWindow = true
+			}
+		}
+	}
+}
+
+func TestSilentRenewalShowsNoWindowWhenTheProviderAnswersAtOnce(t *testing.T) {
+	o := newOperator(t)
+	id := o.addProfile("e2e", o.sandbox("auto"), registeredRedirect)
+	o.mustRun("login", "--timeout", "60s")
+	first := keychainSecret(t, id)
+
+	code, saw := o.runWatchingWindows(t, "login", "--silent", "--timeout", "60s")
+	if code != 0 {
+		t.Fatalf("login --silent: exit %d", code)
+	}
+	if saw {
+		t.Error("a sign-in window showed although the provider redirected at once")
+	}
+	if renewed := keychainSecret(t, id); renewed == "" || renewed == first {
+		t.Error("silent renewal did not store a new token")
+	}
+}
+
+func TestSilentRenewalShowsTheWindowWhenTheProviderNeedsTheOperator(t *testing.T) {
+	o := newOperator(t)
+	id := o.addProfile("e2e", o.sandbox("ask"), registeredRedirect)
+	cmd := o.command(t.Context(), "login", "--silent", "--timeout", "60s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	win := waitWindow(t, "Partnerdesk sign-in", 30*time.Second)
+	eventually(t, 20*time.Second, "the consent page loading", func() bool {
+		return strings.Contains(windowTitle(t, win), "127.0.0.1")
+	})
+	key(t, win, "Return") // Approve
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("login --silent after approving: exit %d", code)
+	}
+	if keychainSecret(t, id) == "" {
+		t.Error("no token after approving in the window that showed itself")
+	}
+}

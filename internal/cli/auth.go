@@ -26,6 +26,7 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	name := fs.String("profile", "", "profile name (optional when there is only one)")
 	force := fs.Bool("force", false, "ask for approval again (approval_prompt=force)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up when the sign-in is not done in this time")
+	silent := fs.Bool("silent", false, "renew without showing the window if Zapier still remembers the approval")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -44,7 +45,7 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	}
 	var p profiles.Profile
 	loopErr := env.RunWindowLoop(func() {
-		p, err = svc.SignIn(ctx, *name, signin.Options{Force: *force, Timeout: *timeout})
+		p, err = svc.SignIn(ctx, *name, signin.Options{Force: *force, Silent: *silent, Timeout: *timeout})
 	})
 	if loopErr != nil {
 		return loopErr

@@ -75,7 +75,7 @@ Usage:
   partnerdesk profile remove NAME
   partnerdesk profile export NAME > FILE.pdprofile
   partnerdesk profile import FILE [--name NAME]
-  partnerdesk login  [--profile NAME] [--force] [--timeout 5m]
+  partnerdesk login  [--profile NAME] [--force | --silent] [--timeout 5m]
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]
   partnerdesk logout [--profile NAME]

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -68,7 +69,11 @@ type Service struct {
 
 // Options tune one attempt.
 type Options struct {
-	Force   bool          // approval_prompt=force: ask the operator again even if the provider remembers
+	Force bool // approval_prompt=force: ask the operator again even if the provider remembers
+	// Silent renews without bothering the operator when the provider allows:
+	// approval_prompt=auto in a hidden window that shows itself only if the
+	// provider needs the operator. One attempt, never retried.
+	Silent  bool
 	Timeout time.Duration // give up when no redirect came; 0 = no limit
 }
 
@@ -141,21 +146,26 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 		DataDir:      WebDataDir(p.ID),
 		Timeout:      opts.Timeout,
 		Title:        "Partnerdesk sign-in",
+		Hidden:       opts.Silent && !opts.Force,
 	}
 	s.progress(StageWaiting)
 	redirect, err := s.Window(ctx, windowOpts)
 	if err != nil {
 		return p, err
 	}
+	redirected := time.Now()
 	tok, err := oauth.ParseRedirect(redirect, state, p.Scopes)
 	if err != nil {
 		return p, err
 	}
 
 	s.progress(StageStoring)
+	keychainStart := time.Now()
 	if err := s.Vault.Set(ctx, p.ID, tok.AccessToken); err != nil {
 		return p, err
 	}
+	// For `make bench` (PARTNERDESK_DEBUG=1): durations only, never the token.
+	slog.Debug("token stored", "redirect_to_stored_ms", time.Since(redirected).Seconds()*1000, "keychain_ms", time.Since(keychainStart).Seconds()*1000)
 	obtained := s.now()
 	saved, err := s.updateToken(p.ID, func(m *profiles.TokenMeta) {
 		*m = profiles.TokenMeta{SignedIn: true, ObtainedAt: &obtained, Scopes: tok.Scopes}

@@ -53,6 +53,10 @@ type Options struct {
 	// Timeout ends the attempt with ErrTimeout when no redirect came.
 	// Zero means no limit other than the caller's context.
 	Timeout time.Duration
+	// Hidden opens the window off screen: it shows itself only when a page
+	// finishes loading without the provider redirecting first, that is,
+	// when the provider needs the operator. Silent renewal uses it.
+	Hidden bool
 	// Title names the window; the provider's host and whether the connection
 	// is secure are added to it as pages load.
 	Title string

@@ -41,9 +41,13 @@ static gboolean on_decide_policy(WebKitWebView *view, WebKitPolicyDecision *deci
 
 static void on_load_changed(WebKitWebView *view, WebKitLoadEvent ev, gpointer data) {
     PdswWindow *w = data;
+    const gchar *uri = webkit_web_view_get_uri(view);
+    if (ev == WEBKIT_LOAD_FINISHED) {
+        pdswEvent(w->id, PDSW_FINISHED, (char *)(uri ? uri : ""), 0, (char *)"", (char *)"");
+        return;
+    }
     if (ev != WEBKIT_LOAD_COMMITTED)
         return;
-    const gchar *uri = webkit_web_view_get_uri(view);
     GTlsCertificate *cert = NULL;
     GTlsCertificateFlags errors = 0;
     int security = 0;
@@ -118,7 +122,7 @@ static GtkWindow *main_window(GtkWidget *except) {
     return found;
 }
 
-PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height) {
+PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height, int hidden) {
     PdswWindow *w = g_new0(PdswWindow, 1);
     w->id = id;
 
@@ -169,7 +173,11 @@ PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *da
     g_signal_connect(w->window, "delete-event", G_CALLBACK(on_delete), w);
     g_signal_connect(w->window, "destroy", G_CALLBACK(on_destroy), w);
 
-    gtk_widget_show_all(w->window);
+    // A hidden window still loads: a provider that redirects at once is
+    // answered without the operator seeing anything.
+    gtk_widget_show(w->view);
+    if (!hidden)
+        gtk_widget_show_all(w->window);
     webkit_web_view_load_uri(WEBKIT_WEB_VIEW(w->view), uri);
     return w;
 }
@@ -181,6 +189,10 @@ static guint32 server_time(GtkWidget *widget) {
     return GDK_CURRENT_TIME;
 }
 
+void pdsw_show(PdswWindow *w) {
+    gtk_widget_show_all(w->window);
+    gtk_window_present_with_time(GTK_WINDOW(w->window), server_time(w->window));
+}
 void pdsw_present(PdswWindow *w) { gtk_window_present_with_time(GTK_WINDOW(w->window), server_time(w->window)); }
 void pdsw_close(PdswWindow *w) { gtk_widget_destroy(w->window); }
 void pdsw_set_title(PdswWindow *w, const char *title) { gtk_window_set_title(GTK_WINDOW(w->window), title); }

@@ -75,6 +75,7 @@ type attempt struct {
 	matcher *oauth.Matcher
 	window  *C.PdswWindow // main thread; nil once destroyed
 	reason  error         // main thread: why the window is closing
+	shown   bool          // main thread: the window is on screen
 	once    sync.Once
 	result  chan outcome // buffered: finish never blocks the GTK thread
 	gone    chan struct{}
@@ -133,7 +134,7 @@ func Open(ctx context.Context, opts Options) (string, error) {
 		open := current
 		mu.Unlock()
 		runOnMain(func() {
-			if open.window != nil {
+			if open.window != nil && open.shown {
 				C.pdsw_present(open.window)
 			}
 		})
@@ -150,7 +151,12 @@ func Open(ctx context.Context, opts Options) (string, error) {
 		defer C.free(unsafe.Pointer(title))
 		defer C.free(unsafe.Pointer(uri))
 		defer C.free(unsafe.Pointer(dir))
-		a.window = C.pdsw_open(C.int(a.id), title, uri, dir, defaultWidth, defaultHeight)
+		hidden := C.int(0)
+		if opts.Hidden {
+			hidden = 1
+		}
+		a.window = C.pdsw_open(C.int(a.id), title, uri, dir, defaultWidth, defaultHeight, hidden)
+		a.shown = !opts.Hidden
 		slog.Debug("sign-in window opened", "url", redactURL(opts.AuthorizeURL))
 	})
 
@@ -193,6 +199,15 @@ func (a *attempt) closeAndWait(reason error) outcome {
 	case <-time.After(destroyWait): // no GTK loop is running: nothing can close it
 		a.finish(outcome{err: reason})
 		return <-a.result
+	}
+}
+
+// show puts a hidden window on screen; main thread.
+func (a *attempt) show() {
+	if !a.shown && a.window != nil {
+		a.shown = true
+		C.pdsw_show(a.window)
+		slog.Debug("sign-in window shown: the provider needs the operator")
 	}
 }
 
@@ -245,6 +260,7 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 			return
 		}
 		if msg := loadFailure(domain, int(code), uri); msg != "" {
+			a.show()
 			title := C.CString(a.opts.Title + ": the page could not be opened")
 			C.pdsw_set_title(a.window, title)
 			C.free(unsafe.Pointer(title))
@@ -252,6 +268,10 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 			C.pdsw_show_html(a.window, page)
 			C.free(unsafe.Pointer(page))
 		}
+	case C.PDSW_FINISHED:
+		// A page finished loading and no redirect came first: the provider
+		// wants the operator. A hidden window shows itself now.
+		a.show()
 	case C.PDSW_DELETE:
 		if a.reason == nil {
 			a.reason = ErrCancelled
@@ -294,6 +314,7 @@ func Present() {
 	if a != nil {
 		runOnMain(func() {
 			if a.window != nil {
+				a.show()
 				C.pdsw_present(a.window)
 			}
 		})

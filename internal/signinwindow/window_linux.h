@@ -20,10 +20,12 @@ enum {
     PDSW_TLS_FAILED = 3,  // https certificate rejected
     PDSW_DELETE = 4,      // the operator asked the window to close
     PDSW_CRASHED = 5,     // the web process ended
+    PDSW_FINISHED = 6,    // a page finished loading
 };
 
 // Everything below runs on the GTK main thread, except pdsw_wakeup.
-PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height);
+PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height, int hidden);
+void pdsw_show(PdswWindow *w);
 void pdsw_present(PdswWindow *w);
 void pdsw_close(PdswWindow *w);
 void pdsw_set_title(PdswWindow *w, const char *title);
