@@ -17,6 +17,7 @@ import (
 	"partnerdesk/internal/cli"
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/renewal"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signinwindow"
@@ -32,9 +33,12 @@ type App struct {
 	mu       sync.Mutex
 	active   string             // the selected profile's id
 	cancelIn context.CancelFunc // cancels the sign-in in progress
+	signing  string             // the id of the profile signing in
 	notice   string             // a message for the operator at start-up
 
 	openAtStart string // a profile file to import once the window is up
+
+	renewals renewal.Planner
 }
 
 // NewApp returns the app over the same stores the CLI uses.
@@ -54,6 +58,47 @@ func (a *App) startup(ctx context.Context) {
 		a.importProfile(a.openAtStart)
 	}
 	go a.watchProfiles(ctx)
+	go a.renewBeforeExpiry(ctx)
+}
+
+// renewBeforeExpiry reminds the operator shortly before a token expires and
+// tries a silent renewal, once per token.
+func (a *App) renewBeforeExpiry(ctx context.Context) {
+	notify := wailsruntime.InitializeNotifications(ctx) == nil
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if f, err := a.env.Profiles.Load(); err == nil {
+			for _, p := range a.renewals.Expiring(f.Profiles, time.Now()) {
+				if notify {
+					wailsruntime.SendNotification(ctx, wailsruntime.NotificationOptions{
+						ID:    "expiry-" + p.ID,
+						Title: "Partnerdesk: token expiring",
+						Body: fmt.Sprintf("The token of %q expires at %s. Partnerdesk is trying to renew it; if Zapier asks, approve in the sign-in window.",
+							p.Name, p.Token.ExpiresAt.Local().Format("15:04")),
+					})
+				}
+				a.renewSilently(p.ID)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// renewSilently signs a profile in again without asking when the provider
+// allows; when it needs the operator, the sign-in window shows itself. It
+// does nothing while another sign-in is under way.
+func (a *App) renewSilently(id string) {
+	a.mu.Lock()
+	busy := a.cancelIn != nil
+	a.mu.Unlock()
+	if !busy {
+		a.signIn(id, signin.Options{Silent: true, Timeout: signInTimeout})
+	}
 }
 
 // watchProfiles tells the page when profiles.json changes under it, e.g.
@@ -139,7 +184,7 @@ func (a *App) progress(st signin.Stage, msg string) {
 		msg = stageMessages[st]
 	}
 	a.mu.Lock()
-	id := a.active
+	id := a.signing
 	a.mu.Unlock()
 	wailsruntime.EventsEmit(a.ctx, "signin:progress", progressEvent{ProfileID: id, Stage: string(st), Message: msg})
 }
@@ -342,6 +387,11 @@ const signInTimeout = 10 * time.Minute
 
 // SignIn opens the sign-in window for a profile and waits for it.
 func (a *App) SignIn(id string, force bool) SignInOutcome {
+	a.SelectProfile(id)
+	return a.signIn(id, signin.Options{Force: force, Timeout: signInTimeout})
+}
+
+func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.mu.Lock()
 	if a.cancelIn != nil {
@@ -350,7 +400,7 @@ func (a *App) SignIn(id string, force bool) SignInOutcome {
 		signinwindow.Present()
 		return SignInOutcome{Message: explain.Message(signinwindow.ErrInProgress)}
 	}
-	a.active = id
+	a.signing = id
 	a.cancelIn = cancel
 	a.mu.Unlock()
 	defer func() {
@@ -362,7 +412,7 @@ func (a *App) SignIn(id string, force bool) SignInOutcome {
 		a.changed()
 	}()
 
-	p, err := a.service.SignIn(ctx, id, signin.Options{Force: force, Timeout: signInTimeout})
+	p, err := a.service.SignIn(ctx, id, opts)
 	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
 	if p.ID != "" {
 		v := viewOf(p, time.Now())
@@ -401,6 +451,10 @@ func (a *App) Verify(id string) (ProfileView, error) {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
 	v := viewOf(p, time.Now())
+	if v.TokenInvalid && a.renewals.Rejected(p) {
+		// Zapier refused the token: one silent try for a new one.
+		go a.renewSilently(p.ID)
+	}
 	if err != nil && !v.TokenInvalid {
 		return v, errors.New(explain.Message(err))
 	}
