@@ -39,6 +39,7 @@ type App struct {
 	openAtStart string // a profile file to import once the window is up
 
 	renewals renewal.Planner
+	paste    *signin.PasteAttempt // the "paste the address" sign-in under way
 }
 
 // NewApp returns the app over the same stores the CLI uses.
@@ -54,6 +55,10 @@ func NewApp(env cli.Env) *App {
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
+	a.service.Browser = func(address string) error {
+		wailsruntime.BrowserOpenURL(ctx, address)
+		return nil
+	}
 	if a.openAtStart != "" {
 		a.importProfile(a.openAtStart)
 	}
@@ -391,14 +396,89 @@ func (a *App) SignIn(id string, force bool) SignInOutcome {
 	return a.signIn(id, signin.Options{Force: force, Timeout: signInTimeout})
 }
 
+// SignInWithBrowser signs in in the system browser, for providers that
+// refuse embedded windows; the profile's redirect_uri must be on this
+// computer (http://127.0.0.1:PORT/...). The app comes back to the front
+// when the browser has delivered the answer.
+func (a *App) SignInWithBrowser(id string, force bool) SignInOutcome {
+	a.SelectProfile(id)
+	out, _ := a.run(id, func(ctx context.Context) (profiles.Profile, error) {
+		return a.service.SignInWithBrowser(ctx, id, signin.Options{Force: force, Timeout: signInTimeout})
+	})
+	wailsruntime.WindowUnminimise(a.ctx)
+	wailsruntime.WindowShow(a.ctx)
+	return out
+}
+
+// PasteStart tells the page what the operator is to look for in the browser.
+type PasteStart struct {
+	AuthorizeURL string `json:"authorizeUrl"`
+	RedirectURI  string `json:"redirectUri"`
+}
+
+// StartPaste opens the authorize page in the system browser for a sign-in
+// whose answer the operator will paste (CompletePaste).
+func (a *App) StartPaste(id string, force bool) (PasteStart, error) {
+	attempt, err := a.service.BeginPaste(id, force)
+	if err != nil {
+		return PasteStart{}, errors.New(explain.Message(err))
+	}
+	a.mu.Lock()
+	a.paste = attempt
+	a.mu.Unlock()
+	return PasteStart{AuthorizeURL: attempt.AuthorizeURL(), RedirectURI: attempt.Profile().RedirectURI}, nil
+}
+
+// CompletePaste judges the pasted address exactly as an intercepted
+// redirect. An address that is not the redirect URI keeps the attempt open
+// (Retry); anything else ends it.
+func (a *App) CompletePaste(address string) PasteOutcome {
+	a.mu.Lock()
+	attempt := a.paste
+	a.mu.Unlock()
+	if attempt == nil {
+		return PasteOutcome{SignInOutcome: SignInOutcome{Message: "No sign-in is waiting for an address. Start again."}}
+	}
+	out, err := a.run(attempt.Profile().ID, func(ctx context.Context) (profiles.Profile, error) {
+		return attempt.Complete(ctx, address)
+	})
+	retry := errors.Is(err, signin.ErrNotTheRedirect)
+	if !retry {
+		a.CancelPaste()
+	}
+	return PasteOutcome{SignInOutcome: out, Retry: retry}
+}
+
+// PasteOutcome is a SignInOutcome that may invite another try.
+type PasteOutcome struct {
+	SignInOutcome
+	Retry bool `json:"retry"`
+}
+
+// CancelPaste forgets the paste sign-in under way.
+func (a *App) CancelPaste() {
+	a.mu.Lock()
+	a.paste = nil
+	a.mu.Unlock()
+}
+
 func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
+	out, _ := a.run(id, func(ctx context.Context) (profiles.Profile, error) {
+		return a.service.SignIn(ctx, id, opts)
+	})
+	return out
+}
+
+// run runs one sign-in of any method, one at a time, and turns its end
+// into an outcome for the page; the error is for callers that branch on it.
+func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, error)) (SignInOutcome, error) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.mu.Lock()
 	if a.cancelIn != nil {
 		a.mu.Unlock()
 		cancel()
 		signinwindow.Present()
-		return SignInOutcome{Message: explain.Message(signinwindow.ErrInProgress)}
+		return SignInOutcome{Message: explain.Message(signinwindow.ErrInProgress)}, signinwindow.ErrInProgress
 	}
 	a.signing = id
 	a.cancelIn = cancel
@@ -412,7 +492,7 @@ func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
 		a.changed()
 	}()
 
-	p, err := a.service.SignIn(ctx, id, opts)
+	p, err := signIn(ctx)
 	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
 	if p.ID != "" {
 		v := viewOf(p, time.Now())
@@ -430,7 +510,7 @@ func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
 		out.Cancelled = cli.ExitCode(err) == cli.ExitDeclined
 		out.Message = explain.Message(err)
 	}
-	return out
+	return out, err
 }
 
 // CancelSignIn closes the sign-in window of the attempt in progress.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -9,8 +10,10 @@ import (
 	"time"
 
 	"partnerdesk/internal/explain"
+	"partnerdesk/internal/loopback"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signinwindow"
 	"partnerdesk/internal/vault"
 )
 
@@ -27,6 +30,7 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	force := fs.Bool("force", false, "ask for approval again (approval_prompt=force)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up when the sign-in is not done in this time")
 	silent := fs.Bool("silent", false, "renew without showing the window if Zapier still remembers the approval")
+	browser := fs.Bool("browser", false, "sign in in the system browser instead of Partnerdesk's window")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -43,11 +47,11 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 			fmt.Fprintln(env.Stderr, w)
 		}
 	}
+	opts := signin.Options{Force: *force, Silent: *silent, Timeout: *timeout}
 	var p profiles.Profile
-	loopErr := env.RunWindowLoop(func() {
-		p, err = svc.SignIn(ctx, *name, signin.Options{Force: *force, Silent: *silent, Timeout: *timeout})
-	})
-	if loopErr != nil {
+	if *browser {
+		p, err = browserLogin(ctx, svc, *name, opts, env)
+	} else if loopErr := env.RunWindowLoop(func() { p, err = svc.SignIn(ctx, *name, opts) }); loopErr != nil {
 		return loopErr
 	}
 	if errors.Is(err, signin.ErrVerifyFailed) {
@@ -60,6 +64,34 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "Signed in to %q as %s.\n", p.Name, who(p))
 	return nil
+}
+
+// browserLogin signs in in the system browser: through the loopback relay
+// when the registered redirect_uri is on this computer, otherwise by asking
+// the operator to paste the address the browser ends on.
+func browserLogin(ctx context.Context, svc *signin.Service, name string, opts signin.Options, env *Env) (profiles.Profile, error) {
+	p, err := svc.SignInWithBrowser(ctx, name, opts)
+	if !errors.Is(err, loopback.ErrNotLoopback) {
+		return p, err
+	}
+	attempt, err := svc.BeginPaste(name, opts.Force)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	fmt.Fprintf(env.Stderr, "If your browser did not open, open this address:\n  %s\n", attempt.AuthorizeURL())
+	fmt.Fprintf(env.Stderr, "When Zapier has sent you to %s, copy the whole address from the browser's address bar and paste it here:\n",
+		attempt.Profile().RedirectURI)
+	lines := bufio.NewScanner(env.Stdin)
+	lines.Buffer(make([]byte, 64<<10), 64<<10)
+	for lines.Scan() {
+		p, err := attempt.Complete(ctx, lines.Text())
+		if errors.Is(err, signin.ErrNotTheRedirect) {
+			fmt.Fprintln(env.Stderr, explain.Message(err)+" Paste it again:")
+			continue
+		}
+		return p, err
+	}
+	return attempt.Profile(), signinwindow.ErrCancelled
 }
 
 // errQuietIfNot keeps a rejected token's exit code after its message was

@@ -40,6 +40,7 @@ const (
 // temp stores and buffers; main fills it with the real ones.
 type Env struct {
 	Version  string
+	Stdin    io.Reader
 	Stdout   io.Writer
 	Stderr   io.Writer
 	Profiles *profiles.Store
@@ -51,10 +52,12 @@ type Env struct {
 	// Endpoints resolves a profile's URLs (the sandbox profile's needs a
 	// running sandbox).
 	Endpoints signin.Endpoints
+	// Browser opens the system browser, for `login --browser`.
+	Browser signin.Browser
 }
 
 func (e *Env) service() *signin.Service {
-	return &signin.Service{Profiles: e.Profiles, Vault: e.Vault, Window: e.Window, Endpoints: e.Endpoints}
+	return &signin.Service{Profiles: e.Profiles, Vault: e.Vault, Window: e.Window, Endpoints: e.Endpoints, Browser: e.Browser}
 }
 
 // usageError is a mistake in how a command was called.
@@ -75,7 +78,7 @@ Usage:
   partnerdesk profile remove NAME
   partnerdesk profile export NAME > FILE.pdprofile
   partnerdesk profile import FILE [--name NAME]
-  partnerdesk login  [--profile NAME] [--force | --silent] [--timeout 5m]
+  partnerdesk login  [--profile NAME] [--force | --silent] [--browser] [--timeout 5m]
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]
   partnerdesk logout [--profile NAME]

@@ -62,6 +62,7 @@ type Service struct {
 	Vault     Vault
 	Window    Window
 	Endpoints Endpoints         // nil: the profile's own URLs
+	Browser   Browser           // opens the system browser, for the browser methods
 	HTTP      *http.Client      // nil: partnerapi's default
 	Now       func() time.Time  // nil: time.Now
 	Progress  func(stage Stage) // may be nil
@@ -107,24 +108,31 @@ func WebDataDir(profileID string) string {
 	return filepath.Join(xdg.DataHome, "partnerdesk", "webdata", profileID)
 }
 
-// SignIn runs one attempt for the profile with the given name or id and
-// returns the profile as saved. A failed live check after the token was
-// stored returns the saved profile and an error wrapping ErrVerifyFailed.
-func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (profiles.Profile, error) {
+// attempt is one sign-in under way: its profile, its state, and the
+// authorize URL carrying that state.
+type attempt struct {
+	profile profiles.Profile
+	apiBase string
+	state   *oauth.State
+	url     string
+}
+
+// begin prepares an attempt: a fresh state and the authorize URL.
+func (s *Service) begin(nameOrID string, force bool) (*attempt, error) {
 	p, err := s.profile(nameOrID)
 	if err != nil {
-		return profiles.Profile{}, err
+		return nil, err
 	}
 	authorizeURL, apiBase, err := s.endpoints(p)
 	if err != nil {
-		return p, err
+		return nil, err
 	}
 	state, err := oauth.NewState()
 	if err != nil {
-		return p, err
+		return nil, err
 	}
 	prompt := oauth.PromptAuto
-	if opts.Force {
+	if force {
 		prompt = oauth.PromptForce
 	}
 	authURL, err := oauth.Request{
@@ -136,14 +144,25 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 		State:        state.String(),
 	}.URL()
 	if err != nil {
-		return p, err
+		return nil, err
 	}
+	return &attempt{profile: p, apiBase: apiBase, state: state, url: authURL}, nil
+}
 
+// SignIn runs one attempt in the sign-in window for the profile with the
+// given name or id and returns the profile as saved. A failed live check
+// after the token was stored returns the saved profile and an error
+// wrapping ErrVerifyFailed.
+func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (profiles.Profile, error) {
+	a, err := s.begin(nameOrID, opts.Force)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
 	s.progress(StageOpening)
 	windowOpts := signinwindow.Options{
-		AuthorizeURL: authURL,
-		RedirectURI:  p.RedirectURI,
-		DataDir:      WebDataDir(p.ID),
+		AuthorizeURL: a.url,
+		RedirectURI:  a.profile.RedirectURI,
+		DataDir:      WebDataDir(a.profile.ID),
 		Timeout:      opts.Timeout,
 		Title:        "Partnerdesk sign-in",
 		Hidden:       opts.Silent && !opts.Force,
@@ -151,10 +170,17 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 	s.progress(StageWaiting)
 	redirect, err := s.Window(ctx, windowOpts)
 	if err != nil {
-		return p, err
+		return a.profile, err
 	}
+	return s.finish(ctx, a, redirect)
+}
+
+// finish judges the redirect of an attempt, stores the token, records its
+// facts and checks who signed in.
+func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (profiles.Profile, error) {
+	p := a.profile
 	redirected := time.Now()
-	tok, err := oauth.ParseRedirect(redirect, state, p.Scopes)
+	tok, err := oauth.ParseRedirect(redirect, a.state, p.Scopes)
 	if err != nil {
 		return p, err
 	}
@@ -179,7 +205,7 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 	}
 
 	s.progress(StageVerifying)
-	verified, err := s.check(ctx, saved, apiBase, tok.AccessToken)
+	verified, err := s.check(ctx, saved, a.apiBase, tok.AccessToken)
 	if err != nil {
 		return verified, fmt.Errorf("%w: %w", ErrVerifyFailed, err)
 	}

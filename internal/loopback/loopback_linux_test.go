@@ -1,0 +1,193 @@
+package loopback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// freeRedirect returns a redirect_uri on a port that is free right now.
+func freeRedirect(t *testing.T, host string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return fmt.Sprintf("http://%s:%d/oauth/callback", host, port)
+}
+
+func listen(t *testing.T, redirect, state string) *Receiver {
+	t.Helper()
+	r, err := Listen(redirect, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func post(t *testing.T, target, origin string, form url.Values) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestOnlyRedirectURIsOnThisComputerCanBeServed(t *testing.T) {
+	for _, uri := range []string{
+		"https://partner.example/cb",
+		"http://partner.example:8080/cb",
+		"https://127.0.0.1:8443/cb",
+		"http://127.0.0.1/cb", // no port: the browser would go to port 80
+		"http://user@127.0.0.1:9000/cb",
+		"http://10.0.0.1:9000/cb",
+	} {
+		if _, err := Listen(uri, "s"); !errors.Is(err, ErrNotLoopback) {
+			t.Errorf("Listen(%q) = %v, want ErrNotLoopback", uri, err)
+		}
+	}
+}
+
+func TestTheRelayPageRunsOnlyItsOwnScript(t *testing.T) {
+	redirect := freeRedirect(t, "127.0.0.1")
+	listen(t, redirect, "s")
+	resp, err := http.Get(redirect + "#access_token=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'nonce-") || !strings.Contains(csp, "connect-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q is not nonce-only with connections to itself", csp)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(string(body), "history.replaceState") {
+		t.Error("the page may be cached or does not clear the address from history")
+	}
+	if resp, _ := http.Get(strings.TrimSuffix(redirect, "/oauth/callback") + "/other"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another path answered %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestTheFirstPostWithTheStateFromItsOwnOriginIsTheAnswer(t *testing.T) {
+	redirect := freeRedirect(t, "localhost")
+	u, _ := url.Parse(redirect)
+	target := strings.Replace(redirect, "localhost", "127.0.0.1", 1)
+	r := listen(t, redirect, "the-state")
+	origin := "http://" + u.Host
+	good := url.Values{"fragment": {"access_token=tok&token_type=Bearer&state=the-state"}}
+
+	if code := post(t, target, "", good); code != http.StatusForbidden {
+		t.Errorf("a post without Origin: %d, want 403", code)
+	}
+	if code := post(t, target, "http://evil.example", good); code != http.StatusForbidden {
+		t.Errorf("a post from another site: %d, want 403", code)
+	}
+	if code := post(t, target, origin, url.Values{"fragment": {"access_token=forged&state=guess"}}); code != http.StatusBadRequest {
+		t.Errorf("a post with a wrong state: %d, want 400", code)
+	}
+	if code := post(t, target, origin, good); code != http.StatusNoContent {
+		t.Fatalf("the real answer: %d, want 204", code)
+	}
+	if code := post(t, target, origin, good); code != http.StatusGone {
+		t.Errorf("a second answer: %d, want 410", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := r.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := redirect + "#access_token=tok&token_type=Bearer&state=the-state"; got != want {
+		t.Errorf("Wait = %q, want %q", got, want)
+	}
+}
+
+func TestADenialInTheQueryIsHandedOnToo(t *testing.T) {
+	redirect := freeRedirect(t, "127.0.0.1")
+	u, _ := url.Parse(redirect)
+	r := listen(t, redirect, "s")
+	if code := post(t, redirect, "http://"+u.Host, url.Values{"query": {"error=access_denied&state=s"}}); code != http.StatusNoContent {
+		t.Fatalf("denial: %d", code)
+	}
+	got, _ := r.Wait(context.Background())
+	if got != redirect+"?error=access_denied&state=s" {
+		t.Errorf("Wait = %q", got)
+	}
+}
+
+func TestABusyPortNamesTheProgramHoldingIt(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, err = Listen(fmt.Sprintf("http://127.0.0.1:%d/cb", ln.Addr().(*net.TCPAddr).Port), "s")
+	var busy *PortBusyError
+	if !errors.As(err, &busy) {
+		t.Fatalf("Listen on a busy port = %v, want PortBusyError", err)
+	}
+	if !strings.Contains(busy.Program, fmt.Sprint(os.Getpid())) {
+		t.Errorf("the busy port's owner is %q, want this test process (%d)", busy.Program, os.Getpid())
+	}
+	if !strings.Contains(busy.Error(), "register a redirect URI with another port") {
+		t.Errorf("message %q does not say what to do", busy.Error())
+	}
+}
+
+// TestARealBrowserDeliversTheFragment runs the relay page in headless
+// Chromium, as the system browser would after the provider's redirect: the
+// fragment never reaches a server, only the page's own script reads it.
+func TestARealBrowserDeliversTheFragment(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (make deps-test installs it)")
+	}
+	redirect := freeRedirect(t, "127.0.0.1")
+	r := listen(t, redirect, "st8")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	profile, err := os.MkdirTemp("", "partnerdesk-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profile)
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+profile, "--virtual-time-budget=5000", "--dump-dom",
+		redirect+"#access_token=from-browser&token_type=Bearer&expires_in=36000&state=st8")
+	// Chromium starts helper processes: end them all with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	out := make(chan []byte, 1)
+	go func() { b, _ := cmd.CombinedOutput(); out <- b }()
+	got, err := r.Wait(ctx)
+	if err != nil {
+		t.Fatalf("no answer from the browser: %v\n%s", err, <-out)
+	}
+	if !strings.HasSuffix(got, "#access_token=from-browser&token_type=Bearer&expires_in=36000&state=st8") {
+		t.Errorf("Wait = %q", got)
+	}
+	cancel()
+	<-out
+}
