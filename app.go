@@ -21,6 +21,7 @@ import (
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/vault"
 )
 
 // App is the binding surface for the frontend: each method turns a call from
@@ -38,14 +39,16 @@ type App struct {
 
 	openAtStart string // a profile file to import once the window is up
 
-	renewals renewal.Planner
-	paste    *signin.PasteAttempt // the "paste the address" sign-in under way
+	renewals        renewal.Planner
+	keychain        *vault.Session       // the keychain, or memory only for this session on the operator's word
+	keychainProblem string               // why the keychain cannot be used, in the operator's words; "" when it can
+	paste           *signin.PasteAttempt // the "paste the address" sign-in under way
 }
 
 // NewApp returns the app over the same stores the CLI uses.
 func NewApp(env cli.Env) *App {
-	a := &App{env: env}
-	a.service = &signin.Service{Profiles: env.Profiles, Vault: env.Vault, Window: env.Window, Endpoints: env.Endpoints}
+	a := &App{env: env, keychain: &vault.Session{Keychain: env.Vault}}
+	a.service = &signin.Service{Profiles: env.Profiles, Vault: a.keychain, Window: env.Window, Endpoints: env.Endpoints}
 	a.service.Progress = func(st signin.Stage) { a.progress(st, "") }
 	env.Vault.OnSlow = func(string) {
 		a.progress(signin.StageKeychain, "Waiting for your keychain. If it asks for its password, enter it to continue.")
@@ -64,6 +67,61 @@ func (a *App) startup(ctx context.Context) {
 	}
 	go a.watchProfiles(ctx)
 	go a.renewBeforeExpiry(ctx)
+	go a.checkKeychain(ctx)
+}
+
+// checkKeychain probes the keychain once at start, and forgets the token
+// facts of profiles whose token is no longer there (removed with another
+// tool, or kept in memory by an earlier session), so no card claims a
+// sign-in that cannot be used.
+func (a *App) checkKeychain(ctx context.Context) {
+	err := a.keychain.Probe(ctx)
+	a.noteKeychain(err)
+	if err != nil {
+		return
+	}
+	f, err := a.env.Profiles.Load()
+	if err != nil {
+		return
+	}
+	for _, p := range f.Profiles {
+		if !p.Token.SignedIn {
+			continue
+		}
+		if _, err := a.keychain.Get(ctx, p.ID); errors.Is(err, vault.ErrNotFound) {
+			a.service.Forget(p.ID)
+			a.changed()
+		}
+	}
+}
+
+// noteKeychain records whether the keychain can be used, after a probe or
+// any call that reached it, and tells the page when that changes.
+func (a *App) noteKeychain(err error) {
+	var (
+		unavailable *vault.UnavailableError
+		slow        *vault.TimeoutError
+	)
+	problem := ""
+	if errors.As(err, &unavailable) || errors.As(err, &slow) {
+		problem = explain.Message(err)
+	}
+	a.mu.Lock()
+	changed := problem != a.keychainProblem
+	a.keychainProblem = problem
+	a.mu.Unlock()
+	if changed {
+		a.changed()
+	}
+}
+
+// KeepTokensInMemory is the operator's choice when the keychain cannot be
+// used: tokens are kept in memory for this session only, never on disk, and
+// are gone when Partnerdesk quits.
+func (a *App) KeepTokensInMemory() {
+	a.keychain.KeepInMemory()
+	a.noteKeychain(nil)
+	a.changed()
 }
 
 // renewBeforeExpiry reminds the operator shortly before a token expires and
@@ -266,6 +324,16 @@ type AppState struct {
 	ActiveProfileID string        `json:"activeProfileId"`
 	Notice          string        `json:"notice"`
 	Version         string        `json:"version"`
+	Keychain        KeychainState `json:"keychain"`
+}
+
+// KeychainState says where tokens are kept.
+type KeychainState struct {
+	// Problem explains why the keychain cannot be used and how to fix it;
+	// "" when it works.
+	Problem string `json:"problem"`
+	// SessionOnly: tokens are kept in memory until Partnerdesk quits.
+	SessionOnly bool `json:"sessionOnly"`
 }
 
 // GetState returns the profiles and which one is selected.
@@ -295,6 +363,7 @@ func (a *App) GetState() (AppState, error) {
 	}
 	st.ActiveProfileID = a.active
 	st.Notice = a.notice
+	st.Keychain = KeychainState{Problem: a.keychainProblem, SessionOnly: a.keychain.InMemory()}
 	return st, nil
 }
 
@@ -493,6 +562,7 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 	}()
 
 	p, err := signIn(ctx)
+	a.noteKeychain(err)
 	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
 	if p.ID != "" {
 		v := viewOf(p, time.Now())

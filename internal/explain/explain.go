@@ -14,7 +14,6 @@ import (
 	"partnerdesk/internal/loopback"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
-	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signinwindow"
 	"partnerdesk/internal/vault"
 )
@@ -42,7 +41,7 @@ func Message(err error) string {
 	case errors.Is(err, oauth.ErrNoToken), errors.Is(err, oauth.ErrTokenType), errors.Is(err, oauth.ErrMalformed):
 		return "The sign-in page sent back an answer Partnerdesk cannot use (" + err.Error() + "), so nothing was saved. Check that the profile's redirect URI is exactly the one registered with Zapier."
 
-	case errors.Is(err, signin.ErrNotTheRedirect):
+	case errors.Is(err, oauth.ErrNotRedirectURI):
 		return "That address is not the profile's registered redirect URI. Once Zapier has sent you there, copy the whole address from the browser's address bar."
 	case errors.Is(err, loopback.ErrNotLoopback):
 		return "Signing in with the browser this way needs a redirect URI on this computer (http://127.0.0.1:PORT/...). Paste the address instead."

@@ -30,6 +30,9 @@ var (
 	// ErrDeclined: the operator declined access. A *ProviderError with code
 	// access_denied matches it.
 	ErrDeclined = errors.New("You declined access on the sign-in page.")
+	// ErrNotRedirectURI: an address offered as the reply (pasted by the
+	// operator) is not the registered redirect_uri, so it cannot be one.
+	ErrNotRedirectURI = errors.New("That address is not the profile's registered redirect URI: copy the whole address from the browser's address bar once Zapier has sent you there.")
 )
 
 // malformed wraps ErrMalformed with what is wrong, in operator words. detail

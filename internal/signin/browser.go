@@ -18,7 +18,7 @@ type Browser func(url string) error
 // ErrNotTheRedirect means a pasted address is not the registered
 // redirect_uri, so it cannot be the answer of the sign-in; the attempt is
 // still open and another address can be pasted.
-var ErrNotTheRedirect = errors.New("that address is not the profile's registered redirect URI: copy the whole address from the browser's address bar once Zapier has sent you there")
+var ErrNotTheRedirect = oauth.ErrNotRedirectURI
 
 // SignInWithBrowser runs one attempt in the system browser for a profile
 // whose registered redirect_uri is an http address on this computer: the

@@ -312,4 +312,11 @@ func (s *Service) SignOut(ctx context.Context, nameOrID string) (profiles.Profil
 	return s.updateToken(p.ID, func(m *profiles.TokenMeta) { *m = profiles.TokenMeta{} })
 }
 
+// Forget clears a profile's token facts without touching the keychain: for
+// a token that is already gone.
+func (s *Service) Forget(profileID string) error {
+	_, err := s.updateToken(profileID, func(m *profiles.TokenMeta) { *m = profiles.TokenMeta{} })
+	return err
+}
+
 func isNotFound(err error) bool { return errors.Is(err, vault.ErrNotFound) }
