@@ -42,9 +42,10 @@ func binary(t *testing.T) string {
 // operator is one person's machine: their own XDG directories. The keychain
 // is the session's, shared; profile ids keep entries apart.
 type operator struct {
-	t    *testing.T
-	bin  string
-	dirs map[string]string
+	t     *testing.T
+	bin   string
+	dirs  map[string]string
+	extra []string // more environment, KEY=VALUE
 }
 
 func newOperator(t *testing.T) *operator {
@@ -69,7 +70,7 @@ func (o *operator) env() []string {
 	for k, v := range o.dirs {
 		env = append(env, k+"="+v)
 	}
-	return env
+	return append(env, o.extra...)
 }
 
 // command prepares the binary with the operator's directories.

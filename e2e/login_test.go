@@ -4,9 +4,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -302,5 +305,53 @@ func TestSilentRenewalShowsTheWindowWhenTheProviderNeedsTheOperator(t *testing.T
 	}
 	if keychainSecret(t, id) == "" {
 		t.Error("no token after approving in the window that showed itself")
+	}
+}
+
+func TestPastingTheAddressFromTheSystemBrowserSignsIn(t *testing.T) {
+	o := newOperator(t)
+	id := o.addProfile("e2e", o.sandbox("auto"), registeredRedirect)
+	// The "system browser" writes down the address it was asked to open.
+	opened := filepath.Join(t.TempDir(), "opened")
+	browser := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(browser, []byte("#!/bin/sh\nprintf '%s' \"$1\" > "+opened+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o.extra = append(o.extra, "BROWSER="+browser)
+
+	cmd := o.command(t.Context(), "login", "--browser", "--timeout", "60s")
+	stdin, _ := cmd.StdinPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var authorizeURL string
+	eventually(t, 20*time.Second, "the browser being asked to open the sign-in page", func() bool {
+		b, _ := os.ReadFile(opened)
+		authorizeURL = string(b)
+		return authorizeURL != ""
+	})
+	// The operator signs in; the browser ends on the registered redirect URI.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(authorizeURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	final := resp.Header.Get("Location")
+	// A wrong paste first: the attempt stays open.
+	io.WriteString(stdin, "https://zapier.com/app/dashboard\n")
+	io.WriteString(stdin, final+"\n")
+	stdin.Close()
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("login --browser: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "not the profile's registered redirect URI") {
+		t.Errorf("the wrong paste was not explained:\n%s", stderr.String())
+	}
+	if keychainSecret(t, id) == "" {
+		t.Error("no token stored after pasting the address")
 	}
 }
