@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -286,6 +285,9 @@ type ProfileView struct {
 	LastVerifiedAt *string   `json:"lastVerifiedAt"`
 	LastVerifyOK   bool      `json:"lastVerifyOk"`
 	LastVerifyNote string    `json:"lastVerifyNote"`
+	// MissingScopes are scopes the profile asks for that the token was not
+	// granted.
+	MissingScopes []string `json:"missingScopes"`
 }
 
 func viewOf(p profiles.Profile, now time.Time) ProfileView {
@@ -299,6 +301,18 @@ func viewOf(p profiles.Profile, now time.Time) ProfileView {
 	}
 	if id := p.Token.Identity; id != nil {
 		v.Identity = &Identity{ID: id.ID, FullName: id.FullName, Email: id.Email}
+	}
+	v.MissingScopes = []string{}
+	if p.Token.SignedIn {
+		granted := map[string]bool{}
+		for _, sc := range p.Token.Scopes {
+			granted[sc] = true
+		}
+		for _, sc := range p.Scopes {
+			if !granted[sc] {
+				v.MissingScopes = append(v.MissingScopes, sc)
+			}
+		}
 	}
 	return v
 }
@@ -386,14 +400,7 @@ type NewProfile struct {
 
 // AddProfile validates and saves a new profile, and selects it.
 func (a *App) AddProfile(in NewProfile) (ProfileView, error) {
-	p := profiles.Profile{
-		Name:         strings.TrimSpace(in.Name),
-		ClientID:     strings.TrimSpace(in.ClientID),
-		RedirectURI:  strings.TrimSpace(in.RedirectURI),
-		AuthorizeURL: strings.TrimSpace(in.AuthorizeURL),
-		APIBaseURL:   strings.TrimRight(strings.TrimSpace(in.APIBaseURL), "/"),
-		Scopes:       profiles.SplitScopes(in.Scopes),
-	}
+	p := profileFromInput(in)
 	if err := profiles.CheckInput(p); err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}

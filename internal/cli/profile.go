@@ -7,17 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/adrg/xdg"
-
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/signin"
-	"partnerdesk/internal/vault"
 )
 
 func profileCmd(ctx context.Context, args []string, env *Env) error {
@@ -185,39 +180,11 @@ func profileRemove(ctx context.Context, args []string, env *Env) error {
 	if len(positional) != 1 {
 		return usagef("profile remove needs exactly one NAME")
 	}
-	f, err := loadProfiles(env)
+	p, err := env.service().Remove(ctx, positional[0])
 	if err != nil {
 		return err
 	}
-	p, ok := f.Find(positional[0])
-	if !ok {
-		return fmt.Errorf("%w: no profile is named %q", profiles.ErrUnknown, positional[0])
-	}
-	// The secret first: if the keychain cannot be reached, the profile stays
-	// so the operator can retry, rather than leaving an orphaned token.
-	if err := env.Vault.Delete(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
-		return err
-	}
-	if err := RemoveProfileData(p.ID); err != nil {
-		return err
-	}
-	if err := env.Profiles.Update(func(f *profiles.File) error {
-		_, err := f.Remove(p.ID)
-		return err
-	}); err != nil {
-		return err
-	}
 	fmt.Fprintf(env.Stderr, "Profile %q removed, with its token, sign-in session and cached data.\n", p.Name)
-	return nil
-}
-
-// RemoveProfileData deletes a profile's web data and cached API results.
-func RemoveProfileData(profileID string) error {
-	for _, dir := range []string{signin.WebDataDir(profileID), filepath.Join(xdg.CacheHome, "partnerdesk", profileID)} {
-		if err := os.RemoveAll(dir); err != nil {
-			return fmt.Errorf("remove %s: %w", dir, err)
-		}
-	}
 	return nil
 }
 

@@ -1,0 +1,74 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/adrg/xdg"
+
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/vault"
+)
+
+// CacheDir is where a profile's cached API results live.
+func CacheDir(profileID string) string {
+	return filepath.Join(xdg.CacheHome, "partnerdesk", profileID)
+}
+
+// Remove deletes a profile and everything that belongs to it: its token,
+// its sign-in session and its cached results. The token goes first: if the
+// keychain cannot be reached the profile stays, so the operator can retry
+// rather than leave a token behind with no profile to find it by.
+func (s *Service) Remove(ctx context.Context, nameOrID string) (profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return p, err
+	}
+	if err := s.Vault.Delete(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return p, err
+	}
+	for _, dir := range []string{WebDataDir(p.ID), CacheDir(p.ID)} {
+		if err := os.RemoveAll(dir); err != nil {
+			return p, fmt.Errorf("remove %s: %w", dir, err)
+		}
+	}
+	err = s.Profiles.Update(func(f *profiles.File) error {
+		_, err := f.Remove(p.ID)
+		return err
+	})
+	return p, err
+}
+
+// RemoveAll removes every profile with its token, sign-in session and
+// cache, then Partnerdesk's own folders: for leaving a machine clean. It
+// goes on past a profile it cannot remove and returns the first error.
+func (s *Service) RemoveAll(ctx context.Context) error {
+	file, err := s.Profiles.Load()
+	var corrupt *profiles.CorruptError
+	if err != nil && !errors.As(err, &corrupt) {
+		return err
+	}
+	var first error
+	for _, p := range file.Profiles {
+		if _, err := s.Remove(ctx, p.ID); err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return first
+	}
+	for _, dir := range []string{
+		filepath.Join(xdg.DataHome, "partnerdesk"),
+		filepath.Join(xdg.CacheHome, "partnerdesk"),
+		filepath.Join(xdg.StateHome, "partnerdesk"),
+		filepath.Join(xdg.ConfigHome, "partnerdesk"),
+	} {
+		if err := os.RemoveAll(dir); err != nil && first == nil {
+			first = fmt.Errorf("remove %s: %w", dir, err)
+		}
+	}
+	return first
+}

@@ -1,0 +1,70 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/adrg/xdg"
+
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/sandbox"
+)
+
+func TestRemovingAProfileTakesItsTokenSessionAndCacheWithIt(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	f := newFixture(t, sandbox.ApproveAuto)
+	xdg.Reload()
+	if _, err := f.svc.SignIn(context.Background(), "acme", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{WebDataDir("p_acme"), CacheDir("p_acme")} {
+		os.MkdirAll(dir, 0o700)
+		os.WriteFile(filepath.Join(dir, "x"), []byte("x"), 0o600)
+	}
+	if _, err := f.svc.Remove(context.Background(), "acme"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.vault.secrets) != 0 {
+		t.Error("the token outlived its profile")
+	}
+	for _, dir := range []string{WebDataDir("p_acme"), CacheDir("p_acme")} {
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s is still there", dir)
+		}
+	}
+	file, _ := f.store.Load()
+	if len(file.Profiles) != 0 {
+		t.Errorf("profiles left: %+v", file.Profiles)
+	}
+	if _, err := f.svc.Remove(context.Background(), "acme"); !errors.Is(err, profiles.ErrUnknown) {
+		t.Errorf("removing it again = %v, want ErrUnknown", err)
+	}
+}
+
+func TestRemoveAllLeavesNothingOfPartnerdeskBehind(t *testing.T) {
+	for _, k := range []string{"XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"} {
+		t.Setenv(k, t.TempDir())
+	}
+	f := newFixture(t, sandbox.ApproveAuto)
+	xdg.Reload()
+	if _, err := f.svc.SignIn(context.Background(), "acme", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []string{xdg.DataHome, xdg.CacheHome, xdg.StateHome} {
+		os.MkdirAll(filepath.Join(base, "partnerdesk", "something"), 0o700)
+	}
+	if err := f.svc.RemoveAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.vault.secrets) != 0 {
+		t.Error("a token is left in the keychain")
+	}
+	for _, base := range []string{xdg.DataHome, xdg.CacheHome, xdg.StateHome, xdg.ConfigHome} {
+		if _, err := os.Stat(filepath.Join(base, "partnerdesk")); !os.IsNotExist(err) {
+			t.Errorf("%s/partnerdesk is still there", base)
+		}
+	}
+}
