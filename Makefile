@@ -8,7 +8,7 @@ GO_TAGS := webkit2_41
 LDFLAGS := -X main.version=$(VERSION)
 BIN := build/bin/partnerdesk
 
-.PHONY: run build deps deps-test frontend test test-go test-frontend test-keychain test-e2e test-windows bench clean
+.PHONY: run build deps deps-test frontend test test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows bench package clean
 
 run: build
 	./$(BIN)
@@ -26,11 +26,19 @@ deps-test:
 frontend: deps
 	cd frontend && npm run build --silent
 
-test: deps-test frontend test-go test-frontend test-keychain build test-e2e test-windows
+test: deps-test frontend test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows
 
 test-go:
 	go vet -tags $(GO_TAGS) ./...
 	go test -tags $(GO_TAGS) ./...
+
+# A short run of each fuzzer on top of its seed corpus in testdata/fuzz
+# (~45 s); longer runs: docs/security.md.
+FUZZTIME ?= 15s
+test-fuzz:
+	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzParseRedirect$$' -fuzztime $(FUZZTIME) ./internal/oauth/
+	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzMatcher$$' -fuzztime $(FUZZTIME) ./internal/oauth/
+	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/logging/
 
 test-frontend:
 	cd frontend && npm run check && npm test
@@ -38,6 +46,11 @@ test-frontend:
 # The vault against a real gnome-keyring on a private session bus.
 test-keychain:
 	scripts/desktop-session.sh go test -tags $(GO_TAGS),keychain -count=1 ./internal/vault/
+
+# The sign-in window itself in real WebKitGTK windows: every way a provider
+# reaches the redirect_uri is intercepted before it loads.
+test-display:
+	scripts/desktop-session.sh go test -tags $(GO_TAGS),display -count=1 ./internal/signinwindow/
 
 # The built binary in a real WebKitGTK window under Xvfb + openbox, with a real keychain.
 test-e2e:
@@ -48,8 +61,14 @@ test-windows:
 	GOOS=windows CGO_ENABLED=0 go build -tags desktop,production -o /dev/null .
 	@echo "windows cross-compile: ok"
 
-bench: deps frontend
-	go test -tags $(GO_TAGS) -run '^$$' -bench . -benchmem ./...
+# Partnerdesk against a bare Wails app, built in the same run, under Xvfb;
+# also runs `go test -bench` of every package. Prints a table (~5-10 min).
+bench: deps-test frontend
+	scripts/bench.sh
+
+# build/package/: the Linux .deb and the Windows .exe.
+package: deps frontend
+	scripts/package.sh
 
 clean:
-	rm -rf build/bin frontend/dist
+	rm -rf build/bin build/package frontend/dist
