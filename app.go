@@ -42,6 +42,8 @@ type App struct {
 	keychain        *vault.Session       // the keychain, or memory only for this session on the operator's word
 	keychainProblem string               // why the keychain cannot be used, in the operator's words; "" when it can
 	paste           *signin.PasteAttempt // the "paste the address" sign-in under way
+
+	fetches fetchJobs // the resource fetches under way (app_resources.go)
 }
 
 // NewApp returns the app over the same stores the CLI uses.

@@ -1,6 +1,6 @@
 // Package cli is Partnerdesk's command line: the subcommands scripts and
 // operators run without the app (profile, login, status, token, logout,
-// sandbox). Commands parse their flags and call into the packages that do
+// api, sandbox). Commands parse their flags and call into the packages that do
 // the work; they print results to stdout and messages to stderr, and exit
 // with the codes of the contract in ../../README.md.
 package cli
@@ -82,7 +82,9 @@ Usage:
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]
   partnerdesk logout [--profile NAME]
+  partnerdesk api PATH [--profile NAME] [--paginate]
   partnerdesk sandbox [--addr 127.0.0.1:PORT] [--approve ask|auto|deny|wrong-state] [--expires-in SECONDS]
+                [--zaps N] [--apps N] [--rate-limit PER_MINUTE] [--seed N]
 
 --profile may be left out when exactly one profile exists.
 Exit codes: 0 ok, 1 error, 2 usage, 3 declined or cancelled, 4 not signed in or
@@ -169,6 +171,8 @@ func dispatch(ctx context.Context, args []string, env *Env) error {
 		return logoutCmd(ctx, args[1:], env)
 	case "sandbox":
 		return sandboxCmd(ctx, args[1:], env)
+	case "api":
+		return apiCmd(ctx, args[1:], env)
 	}
 	return usagef("unknown command %q", args[0])
 }

@@ -16,6 +16,8 @@ func sandboxCmd(ctx context.Context, args []string, env *Env) error {
 	approve := fs.String("approve", "ask", "how to answer sign-ins: ask, auto, deny or wrong-state")
 	expiresIn := fs.Int("expires-in", 36000, "lifetime of issued tokens, in seconds")
 	zaps := fs.Int("zaps", 0, "how many Zaps the sandbox account has (0: the default)")
+	apps := fs.Int("apps", 0, "how many apps the app directory lists (0: the default)")
+	rateLimit := fs.Int("rate-limit", 0, "API requests answered per minute before 429 (0: no limit)")
 	seed := fs.Int64("seed", 1, "seed of the generated data")
 	verbose := fs.Bool("v", false, "log each request to stderr (never tokens)")
 	positional, err := parse(fs, args)
@@ -34,7 +36,11 @@ func sandboxCmd(ctx context.Context, args []string, env *Env) error {
 	if *expiresIn <= 0 {
 		return usagef("--expires-in must be a positive number of seconds")
 	}
-	opts := sandbox.Options{Addr: *addr, Approve: mode, ExpiresIn: time.Duration(*expiresIn) * time.Second, Zaps: *zaps, Seed: *seed}
+	if *rateLimit < 0 {
+		return usagef("--rate-limit must be 0 (no limit) or a positive number of requests a minute")
+	}
+	opts := sandbox.Options{Addr: *addr, Approve: mode, ExpiresIn: time.Duration(*expiresIn) * time.Second, Zaps: *zaps, Seed: *seed,
+		Apps: *apps, RateLimit: *rateLimit}
 	if *verbose {
 		opts.Log = slog.New(slog.NewTextHandler(env.Stderr, nil))
 	}

@@ -29,6 +29,10 @@ func Message(err error) string {
 		slow        *vault.TimeoutError
 		apiErr      *partnerapi.APIError
 		netErr      *partnerapi.NetworkError
+		scopeErr    *partnerapi.ScopeError
+		paramErr    *partnerapi.ParamError
+		gaveUp      *partnerapi.GaveUpError
+		badAnswer   *partnerapi.BadResponseError
 		busy        *loopback.PortBusyError
 	)
 	switch {
@@ -71,6 +75,20 @@ func Message(err error) string {
 
 	case errors.Is(err, partnerapi.ErrTokenRejected):
 		return "Zapier no longer accepts this token. Sign in again to get a new one."
+	case errors.Is(err, partnerapi.ErrNeedsToken):
+		return "This needs you to be signed in, with a token Zapier accepts. Sign in first."
+	case errors.Is(err, partnerapi.ErrClientIDRejected):
+		return "Zapier did not accept this profile's client ID for this request. Check the client ID in the profile: it must be exactly the one Zapier gave your company."
+	case errors.As(err, &scopeErr):
+		return fmt.Sprintf("This needs the %q scope, which this sign-in did not grant. Add the scope to the profile and sign in again.", scopeErr.Scope)
+	case errors.As(err, &paramErr):
+		return fmt.Sprintf("This list needs the %q parameter (for example ?%s=...). Add it and try again.", paramErr.Param, paramErr.Param)
+	case errors.As(err, &gaveUp) && errors.As(err, &netErr):
+		return fmt.Sprintf("Zapier's API at %s did not answer in time, %d times in a row. Check your connection, or try again in a few minutes.", netErr.Host, gaveUp.Tries)
+	case errors.As(err, &gaveUp) && errors.As(err, &apiErr):
+		return fmt.Sprintf("Zapier's API had a problem %d times in a row (it last answered %d). Try again in a few minutes.", gaveUp.Tries, apiErr.Status)
+	case errors.As(err, &badAnswer), errors.Is(err, partnerapi.ErrPagingLoop):
+		return capitalize(err.Error()) + " Try again later; if it keeps happening, tell your technical lead."
 	case errors.As(err, &apiErr):
 		return apiMessage(apiErr)
 	case errors.As(err, &netErr):

@@ -1,9 +1,19 @@
 // Package partnerapi is a client for the read endpoints of the Zapier Partner
-// API. It knows how each endpoint authenticates and decodes both error body
-// shapes the API uses, so callers can tell a rejected token from a missing
-// scope or a server fault.
+// API.
 //
-// It never logs or returns the token, and keeps no state between calls.
+// It knows each endpoint (see [Endpoints]): which credential it takes (a
+// bearer token, the client_id query parameter, either, or none), which scope
+// a token needs, and which of the API's four pagination styles it uses. It
+// follows pages (the server's next link when there is one), streams them to
+// the caller, and stops when the context is done. It decodes both error body
+// shapes so callers can tell a rejected token from a missing scope or a
+// server fault; it waits out 429s (Retry-After) and retries GETs that hit a
+// 5xx or a time-out, with backoff, telling the caller about every wait.
+// Requests go through the proxy named by HTTPS_PROXY / HTTP_PROXY unless
+// NO_PROXY exempts the host.
+//
+// It never logs or returns the token, sends it only to the BaseURL's host,
+// and keeps no state between calls.
 package partnerapi
 
 import (
@@ -12,9 +22,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -26,14 +36,71 @@ const DefaultBaseURL = "https://api.zapier.com"
 // server cannot fill memory.
 const maxBody = 16 << 20
 
-// Client calls the Partner API at BaseURL.
+// Waiting limits.
+const (
+	// DefaultRateLimitWait is how long to wait after a 429 that does not say.
+	DefaultRateLimitWait = 60 * time.Second
+	// MaxWait caps any single wait, whatever Retry-After asks.
+	MaxWait = 5 * time.Minute
+	// DefaultTries is how often a GET is tried when the API keeps failing.
+	DefaultTries = 3
+	// DefaultBackoff is the pause before the second try; it doubles after.
+	DefaultBackoff = time.Second
+	// maxRateLimitWaits is how many 429s in a row one request sits out
+	// before the client gives up.
+	maxRateLimitWaits = 5
+)
+
+// Client calls the Partner API at BaseURL. The zero value calls production
+// with no credentials.
 type Client struct {
-	BaseURL string       // "" means DefaultBaseURL
-	Token   string       // bearer token for endpoints that need one
-	HTTP    *http.Client // nil means a client with a 30 s time-out that honours proxy variables
+	BaseURL  string       // "" means DefaultBaseURL
+	Token    string       // bearer token, for endpoints that take one
+	ClientID string       // for endpoints that take the client_id parameter
+	HTTP     *http.Client // nil means a client with a 30 s time-out that honours the proxy variables
+
+	// OnWait, when set, is told before each pause: a 429's cool-down or the
+	// backoff before another try. The pause can be cut short through the
+	// context.
+	OnWait func(Wait)
+	// Tries is how often a GET is tried when it gets a 5xx or times out;
+	// 0 means DefaultTries.
+	Tries int
+	// Backoff is the pause before the second try, doubled before each
+	// further one; 0 means DefaultBackoff.
+	Backoff time.Duration
+	// Log receives one debug line per request (method, path, status); nil
+	// discards. Neither the token nor the query is ever logged.
+	Log *slog.Logger
 }
 
-var defaultHTTP = &http.Client{Timeout: 30 * time.Second}
+// WaitReason says why the client pauses.
+type WaitReason string
+
+const (
+	WaitRateLimited WaitReason = "rate-limited" // a 429: the API asked to slow down
+	WaitRetry       WaitReason = "retry"        // a 5xx or a time-out: trying again
+)
+
+// Wait is a pause the client is about to make.
+type Wait struct {
+	Reason WaitReason
+	For    time.Duration
+	Try    int   // the try that follows the pause, counting from 1
+	Tries  int   // how many tries there will be at most (retries only)
+	Err    error // what caused the pause
+}
+
+var defaultHTTP = &http.Client{Timeout: 30 * time.Second, Transport: newTransport()}
+
+// newTransport is http.DefaultTransport's configuration with the proxy
+// taken from the environment: HTTPS_PROXY for https, HTTP_PROXY for http,
+// NO_PROXY for exceptions. (Go never proxies requests to loopback hosts.)
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = http.ProxyFromEnvironment
+	return t
+}
 
 // Identity is the account a token belongs to (GET /v1/profiles/me).
 type Identity struct {
@@ -48,173 +115,233 @@ type Identity struct {
 // Me returns who the token belongs to. It needs the profile scope.
 func (c *Client) Me(ctx context.Context) (Identity, error) {
 	var id Identity
-	err := c.getJSON(ctx, "/v1/profiles/me", nil, &id)
-	if err == nil && id.FullName == "" {
+	body, err := c.Get(ctx, "/v1/profiles/me", nil)
+	if err != nil {
+		return id, err
+	}
+	if err := json.Unmarshal(body, &id); err != nil {
+		return id, &BadResponseError{Path: "/v1/profiles/me", Reason: "not the expected JSON object"}
+	}
+	if id.FullName == "" {
 		id.FullName = strings.TrimSpace(id.First + " " + id.Last)
 	}
-	return id, err
+	return id, nil
 }
 
-func (c *Client) getJSON(ctx context.Context, path string, query url.Values, into any) error {
+// Get fetches one document: path (which may carry a query) plus query, with
+// the credential the endpoint at that path takes; a path the client does not
+// know gets the token when there is one, else the client_id. The body must
+// be JSON.
+func (c *Client) Get(ctx context.Context, path string, query url.Values) (json.RawMessage, error) {
+	u, err := c.resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	for k, v := range query {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	auth := AuthEither
+	if ep, ok := EndpointForPath(u.Path); ok {
+		auth = ep.Auth
+	}
+	body, err := c.get(ctx, u, auth)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(body) {
+		return nil, &BadResponseError{Path: u.Path, Reason: "not valid JSON"}
+	}
+	return body, nil
+}
+
+func (c *Client) base() (*url.URL, error) {
 	base := c.BaseURL
 	if base == "" {
 		base = DefaultBaseURL
 	}
-	u, err := url.Parse(strings.TrimRight(base, "/") + path)
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("the API address %q is not a valid http(s) URL", base)
+	}
+	return u, nil
+}
+
+// resolve makes path absolute on BaseURL. A link the server sent (absolute
+// or not) is kept to BaseURL's scheme and host, so that credentials never
+// go anywhere else.
+func (c *Client) resolve(link string) (*url.URL, error) {
+	base, err := c.base()
 	if err != nil {
-		return fmt.Errorf("the API address %q is not valid: %w", base, err)
+		return nil, err
 	}
-	if len(query) > 0 {
-		u.RawQuery = query.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	ref, err := url.Parse(link)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("the address %q is not valid: %w", link, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	if c.Token != "" {
+	u := *base
+	u.RawQuery = ref.RawQuery
+	u.Fragment = ""
+	if ref.IsAbs() || ref.Host != "" {
+		u.Path, u.RawPath = ref.Path, ref.RawPath
+	} else {
+		u.Path = strings.TrimRight(base.Path, "/") + "/" + strings.TrimLeft(ref.Path, "/")
+		u.RawPath = ""
+	}
+	return &u, nil
+}
+
+// get sends a GET with the credential auth calls for, waiting out 429s and
+// retrying 5xx answers and time-outs, and returns the body of a 2xx answer.
+func (c *Client) get(ctx context.Context, u *url.URL, auth Auth) ([]byte, error) {
+	tries := c.Tries
+	if tries <= 0 {
+		tries = DefaultTries
+	}
+	backoff := c.Backoff
+	if backoff <= 0 {
+		backoff = DefaultBackoff
+	}
+	rateWaits := 0
+	for try := 1; ; {
+		body, err := c.once(ctx, u, auth)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var apiErr *APIError
+		var netErr *NetworkError
+		isAPI := errors.As(err, &apiErr)
+		switch {
+		case isAPI && apiErr.Status == http.StatusTooManyRequests:
+			rateWaits++
+			if rateWaits > maxRateLimitWaits {
+				return nil, err
+			}
+			wait := apiErr.RetryAfter
+			if wait <= 0 {
+				wait = DefaultRateLimitWait
+			}
+			if err := c.pause(ctx, Wait{Reason: WaitRateLimited, For: min(wait, MaxWait), Try: try, Err: err}); err != nil {
+				return nil, err
+			}
+			continue // a 429 does not count as a failed try
+		case isAPI && apiErr.retryable(), errors.As(err, &netErr) && netErr.Timeout():
+			if try >= tries {
+				return nil, &GaveUpError{Tries: try, Err: err}
+			}
+			wait := backoff << (try - 1)
+			if isAPI && apiErr.RetryAfter > 0 {
+				wait = apiErr.RetryAfter
+			}
+			try++
+			if err := c.pause(ctx, Wait{Reason: WaitRetry, For: min(wait, MaxWait), Try: try, Tries: tries, Err: err}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return nil, err
+	}
+}
+
+// pause waits w.For, or until ctx is done.
+func (c *Client) pause(ctx context.Context, w Wait) error {
+	if c.OnWait != nil {
+		c.OnWait(w)
+	}
+	c.log().Debug("api wait", "reason", string(w.Reason), "for", w.For, "try", w.Try)
+	t := time.NewTimer(w.For)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) log() *slog.Logger {
+	if c.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Log
+}
+
+// once sends one GET.
+func (c *Client) once(ctx context.Context, u *url.URL, auth Auth) ([]byte, error) {
+	target := *u
+	sent := c.credentialFor(&target, auth)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if sent == CredentialToken && c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "Partnerdesk")
 	hc := c.HTTP
 	if hc == nil {
 		hc = defaultHTTP
 	}
+	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		return &NetworkError{Host: u.Host, Err: err}
+		c.log().Debug("api request failed", "method", "GET", "path", u.Path, "duration", time.Since(start))
+		return nil, &NetworkError{Host: u.Host, Err: stripURL(err)}
 	}
 	defer resp.Body.Close()
+	c.log().Debug("api request", "method", "GET", "path", u.Path, "status", resp.StatusCode, "duration", time.Since(start))
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return &NetworkError{Host: u.Host, Err: err}
+		return nil, &NetworkError{Host: u.Host, Err: stripURL(err)}
 	}
 	if len(body) > maxBody {
-		return &APIError{Status: resp.StatusCode, Path: path, Messages: []string{"the answer was too large to read"}}
+		return nil, &BadResponseError{Path: u.Path, Reason: "the answer was too large to read"}
 	}
 	if resp.StatusCode/100 != 2 {
-		return newAPIError(resp, path, body)
+		return nil, newAPIError(resp, u.Path, body, sent, time.Now())
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return &APIError{Status: resp.StatusCode, Path: path, Messages: []string{"the answer was not valid JSON"}}
-	}
-	return nil
+	return body, nil
 }
 
-// ErrTokenRejected matches an *APIError that says the token no longer works:
-// a 401, or a 403 "Invalid authentication". Sign in again to get a new one.
-var ErrTokenRejected = errors.New("the token was rejected")
-
-// APIError is an error answer from the API, decoded from either of its
-// error body shapes.
-type APIError struct {
-	Status     int
-	Path       string
-	Messages   []string      // v1 strings, or v2 titles and details
-	Scope      string        // the scope the API says is missing, when it says
-	RetryAfter time.Duration // from Retry-After on a 429 or 503
-}
-
-func (e *APIError) Error() string {
-	msg := strings.Join(e.Messages, "; ")
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("%s answered %d: %s", e.Path, e.Status, msg)
-}
-
-// Is makes errors.Is(err, ErrTokenRejected) true for rejected tokens.
-func (e *APIError) Is(target error) bool {
-	if target != ErrTokenRejected {
-		return false
-	}
-	if e.Status == http.StatusUnauthorized {
-		return true
-	}
-	if e.Status == http.StatusForbidden && e.Scope == "" {
-		for _, m := range e.Messages {
-			if strings.Contains(strings.ToLower(m), "invalid authentication") {
-				return true
-			}
+// credentialFor chooses the credential auth calls for: the bearer token when
+// the endpoint takes one and the client has one, else the client_id
+// parameter when the endpoint takes that, which it sets in u's query (a
+// client_id the query carries is removed when the token goes instead). It
+// returns the credential chosen, even when the client lacks it: a token
+// endpoint called without a token was called "with a token" that the API
+// rightly refuses.
+func (c *Client) credentialFor(u *url.URL, auth Auth) Credential {
+	q := u.Query()
+	switch {
+	case c.Token != "" && (auth == AuthToken || auth == AuthEither):
+		if q.Has("client_id") {
+			q.Del("client_id")
+			u.RawQuery = q.Encode()
 		}
+		return CredentialToken
+	case auth == AuthToken:
+		return CredentialToken
+	case auth == AuthClientID || auth == AuthEither:
+		if c.ClientID != "" {
+			q.Set("client_id", c.ClientID)
+			u.RawQuery = q.Encode()
+		}
+		return CredentialClientID
 	}
-	return false
+	return CredentialNone
 }
 
-// NetworkError means the API could not be reached at all.
-type NetworkError struct {
-	Host string
-	Err  error
-}
-
-func (e *NetworkError) Error() string { return fmt.Sprintf("could not reach %s: %v", e.Host, e.Err) }
-func (e *NetworkError) Unwrap() error { return e.Err }
-
-func newAPIError(resp *http.Response, path string, body []byte) *APIError {
-	e := &APIError{Status: resp.StatusCode, Path: path}
-	if s := resp.Header.Get("Retry-After"); s != "" {
-		var secs int
-		if _, err := fmt.Sscanf(s, "%d", &secs); err == nil && secs >= 0 {
-			e.RetryAfter = time.Duration(secs) * time.Second
-		}
+// stripURL drops the URL from a *url.Error: it says nothing the host does
+// not, and a server's link could carry anything.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
 	}
-	e.Messages, e.Scope = decodeErrors(body)
-	if m := headerScope.FindStringSubmatch(resp.Header.Get("WWW-Authenticate")); m != nil && resp.StatusCode == http.StatusForbidden {
-		e.Scope = m[1]
-	}
-	return e
-}
-
-// decodeErrors reads {"errors": ["..."]} (v1) or JSON:API error objects
-// {"errors": [{"title", "detail", "meta": {"scope"}}]} (v2).
-func decodeErrors(body []byte) (messages []string, scope string) {
-	var raw struct {
-		Errors []json.RawMessage `json:"errors"`
-	}
-	if json.Unmarshal(body, &raw) != nil {
-		return nil, ""
-	}
-	for _, item := range raw.Errors {
-		var s string
-		if json.Unmarshal(item, &s) == nil {
-			messages = append(messages, s)
-			continue
-		}
-		var obj struct {
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-			Meta   struct {
-				Scope string `json:"scope"`
-			} `json:"meta"`
-		}
-		if json.Unmarshal(item, &obj) == nil {
-			for _, m := range []string{obj.Title, obj.Detail} {
-				if m != "" {
-					messages = append(messages, m)
-				}
-			}
-			if obj.Meta.Scope != "" {
-				scope = obj.Meta.Scope
-			}
-		}
-	}
-	if scope == "" {
-		scope = scopeFromMessages(messages)
-	}
-	return messages, scope
-}
-
-// quotedScope finds a scope named in a message, such as `this endpoint
-// requires the "zap" OAuth scope`.
-var quotedScope = regexp.MustCompile(`(?i)"([a-z][a-z:_]*)"\s+(?:oauth\s+)?scope`)
-
-// headerScope reads the scope of an RFC 6750 insufficient_scope challenge.
-var headerScope = regexp.MustCompile(`scope="([^"]+)"`)
-
-func scopeFromMessages(messages []string) string {
-	for _, m := range messages {
-		if match := quotedScope.FindStringSubmatch(m); match != nil {
-			return match[1]
-		}
-	}
-	return ""
+	return err
 }

@@ -10,18 +10,42 @@ import (
 	"time"
 )
 
+// access is what an endpoint accepts as credentials, as on Zapier.
+type access int
+
+const (
+	bearerOnly   access = iota // a token; 401/403 otherwise
+	clientIDOnly               // the client_id query parameter; a token is ignored
+	eitherAuth                 // a token when an Authorization header is sent, else the client_id
+	openAccess                 // nothing
+)
+
+func (a access) String() string {
+	return [...]string{"token", "client_id", "token or client_id", "none"}[a]
+}
+
 // apiRoute is one read endpoint of the API. To add an endpoint, add a row to
-// apiEndpoints: the wrapper checks the method, the token and the scope
-// before serve runs.
+// apiEndpoints: the wrapper checks the method, the rate limit and the
+// credentials before serve runs. c is the token's claims, zero when the
+// request came with a client_id or nothing.
 type apiRoute struct {
 	path   string
-	scopes []string // the token needs at least one of them
+	access access
+	scopes []string // a token needs at least one of them
 	serve  func(s *Server, w http.ResponseWriter, r *http.Request, c claims)
 }
 
 var apiEndpoints = []apiRoute{
-	{path: "/v1/profiles/me", scopes: []string{"profile"}, serve: (*Server).serveProfile},
-	{path: "/v1/zaps", scopes: []string{"zap"}, serve: (*Server).serveZaps},
+	{path: "/v1/profiles/me", access: bearerOnly, scopes: []string{"profile"}, serve: (*Server).serveProfile},
+	{path: "/v1/zaps", access: bearerOnly, scopes: []string{"zap"}, serve: (*Server).serveZaps},
+	{path: "/v1/zap-templates", access: clientIDOnly, serve: (*Server).serveTemplates},
+	{path: "/v1/apps", access: clientIDOnly, serve: (*Server).serveApps},
+	{path: "/v1/categories", access: openAccess, serve: (*Server).serveCategories},
+	{path: "/v2/zaps", access: bearerOnly, scopes: []string{"zap", "zap:all", "zap:account:all"}, serve: (*Server).serveV2Zaps},
+	{path: "/v2/apps", access: eitherAuth, scopes: []string{"zap"}, serve: (*Server).serveV2Apps},
+	{path: "/v2/actions", access: eitherAuth, scopes: []string{"zap"}, serve: (*Server).serveV2Actions},
+	{path: "/v2/authentications", access: bearerOnly, scopes: []string{"authentication", "connection:read"}, serve: (*Server).serveV2Authentications},
+	{path: "/v2/zap-runs", access: bearerOnly, scopes: []string{"zap:runs"}, serve: (*Server).serveV2ZapRuns},
 }
 
 // Limits of the limit/offset pagination of v1 lists.
@@ -32,32 +56,59 @@ const (
 
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	for _, rt := range apiEndpoints {
-		mux.Handle(rt.path, s.bearer(rt))
+		mux.Handle(rt.path, s.limitRate(s.guard(rt)))
 	}
-	mux.HandleFunc("/v1/", s.serveAPINotFound)
-	mux.HandleFunc("/v2/", s.serveAPINotFound)
+	mux.Handle("/v1/", s.limitRate(http.HandlerFunc(s.serveAPINotFound)))
+	mux.Handle("/v2/", s.limitRate(http.HandlerFunc(s.serveAPINotFound)))
 }
 
-// bearer wraps an endpoint with the checks Zapier makes: 401 for a missing,
-// garbled, foreign or expired token; 403 "Invalid authentication" for a
-// genuine token of a client the sandbox no longer registers; 403 naming the
-// scope for a token without it.
-func (s *Server) bearer(rt apiRoute) http.Handler {
+// guard wraps an endpoint with the checks Zapier makes: the method, then the
+// credentials the endpoint takes (see authenticate and checkClientID).
+func (s *Server) guard(rt apiRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeV1Error(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not allowed here.", r.Method))
+			writeError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "MethodNotAllowed",
+				fmt.Sprintf("Method %s is not allowed here.", r.Method))
 			return
 		}
-		c, fail := s.authenticate(r, rt.scopes)
-		if fail != nil {
-			s.log.Info("api request refused", "path", r.URL.Path, "status", fail.status, "reason", fail.message)
-			w.Header().Set("WWW-Authenticate", fail.challenge)
-			writeV1Error(w, fail.status, fail.message)
-			return
+		useToken := rt.access == bearerOnly || rt.access == eitherAuth && r.Header.Get("Authorization") != ""
+		var c claims
+		switch {
+		case useToken:
+			var fail *authFailure
+			if c, fail = s.authenticate(r, rt.scopes); fail != nil {
+				s.log.Info("api request refused", "path", r.URL.Path, "status", fail.status, "reason", fail.message)
+				w.Header().Set("WWW-Authenticate", fail.challenge)
+				code, title := "not_authenticated", "NotAuthenticated"
+				if fail.status == http.StatusForbidden {
+					code, title = "permission_denied", "PermissionDenied"
+				}
+				writeError(w, r, fail.status, code, title, fail.message)
+				return
+			}
+		case rt.access == clientIDOnly || rt.access == eitherAuth:
+			if msg := s.checkClientID(r); msg != "" {
+				s.log.Info("api request refused", "path", r.URL.Path, "status", http.StatusUnauthorized, "reason", msg)
+				writeError(w, r, http.StatusUnauthorized, "not_authenticated", "NotAuthenticated", msg)
+				return
+			}
 		}
 		rt.serve(s, w, r, c)
 	})
+}
+
+// checkClientID says what is wrong with the request's client_id; "" when
+// it names a registered client.
+func (s *Server) checkClientID(r *http.Request) string {
+	id := r.URL.Query().Get("client_id")
+	if id == "" {
+		return "Missing client_id: this endpoint needs your app's client_id in the query string (?client_id=...)."
+	}
+	if _, ok := s.clients[id]; !ok {
+		return "Unknown client_id: the sandbox registers no client with that id."
+	}
+	return ""
 }
 
 // authFailure is why a request's token was refused: the status, the
@@ -95,8 +146,10 @@ func (s *Server) authenticate(r *http.Request, scopes []string) (claims, *authFa
 			"Invalid authentication: the access token was issued to a client that this sandbox does not register."}
 	}
 	if !c.hasScope(scopes...) {
+		// The challenge names the one scope to ask for (RFC 6750 lists
+		// scopes that are all needed); the message names every one that would do.
 		return claims{}, &authFailure{http.StatusForbidden,
-			realm + `, error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`,
+			realm + `, error="insufficient_scope", scope="` + scopes[0] + `"`,
 			missingScopeMessage(scopes, c.Scopes)}
 	}
 	return c, nil
@@ -116,7 +169,7 @@ func missingScopeMessage(need, have []string) string {
 }
 
 func (s *Server) serveAPINotFound(w http.ResponseWriter, r *http.Request) {
-	writeV1Error(w, http.StatusNotFound, fmt.Sprintf("Not found: the sandbox does not serve %s.", r.URL.Path))
+	writeError(w, r, http.StatusNotFound, "not_found", "NotFound", fmt.Sprintf("Not found: the sandbox does not serve %s.", r.URL.Path))
 }
 
 // serveProfile answers GET /v1/profiles/me.
@@ -173,15 +226,8 @@ type imagesJSON struct {
 // value) shows those params, which are null otherwise.
 func (s *Server) serveZaps(w http.ResponseWriter, r *http.Request, _ claims) {
 	q := r.URL.Query()
-	limit, err := intParam(q, "limit", defaultLimit)
-	if err != nil || limit < 1 {
-		writeV1Error(w, http.StatusBadRequest, "limit must be a whole number from 1 to 100.")
-		return
-	}
-	limit = min(limit, maxLimit)
-	offset, err := intParam(q, "offset", 0)
-	if err != nil || offset < 0 {
-		writeV1Error(w, http.StatusBadRequest, "offset must be a whole number, 0 or more.")
+	limit, offset, ok := limitOffset(w, r, defaultLimit)
+	if !ok {
 		return
 	}
 
@@ -299,6 +345,43 @@ func intParam(q url.Values, name string, def int) (int, error) {
 		return def, nil
 	}
 	return strconv.Atoi(v)
+}
+
+// writeError writes an error body of the shape of the request's API
+// version: v1 strings, or v2 JSON:API error objects.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, title, detail string) {
+	if strings.HasPrefix(r.URL.Path, "/v2/") {
+		writeV2Error(w, status, code, title, detail)
+		return
+	}
+	writeV1Error(w, status, detail)
+}
+
+// v2Error is a JSON:API error object, as v2 endpoints send them.
+type v2Error struct {
+	Status int     `json:"status"`
+	Code   string  `json:"code"`
+	Title  string  `json:"title"`
+	Detail string  `json:"detail"`
+	Source *string `json:"source"`
+	Meta   v2Meta  `json:"meta"`
+}
+
+type v2Meta struct {
+	Source      string `json:"source"`
+	FullDetails struct {
+		Message string `json:"message"`
+		Code    string `json:"code"`
+	} `json:"full_details"`
+}
+
+// writeV2Error writes a v2 error body: {"errors": [{status, code, title, detail, source, meta}]}.
+func writeV2Error(w http.ResponseWriter, status int, code, title, detail string) {
+	e := v2Error{Status: status, Code: code, Title: title, Detail: detail, Meta: v2Meta{Source: "SANDBOX"}}
+	e.Meta.FullDetails.Message, e.Meta.FullDetails.Code = detail, code
+	writeJSON(w, status, struct {
+		Errors []v2Error `json:"errors"`
+	}{[]v2Error{e}})
 }
 
 // writeV1Error writes a v1 error body: {"errors": ["..."]}.

@@ -335,16 +335,22 @@ func TestTheSameSeedGivesTheSameZaps(t *testing.T) {
 	}
 }
 
-func TestOtherAPIPathsAre404WithAV1Body(t *testing.T) {
+func TestOtherAPIPathsAre404WithTheBodyOfTheirVersion(t *testing.T) {
 	s := start(t, Options{Approve: ApproveAuto})
 	token := tokenFor(t, s, "zap profile")
-	for _, path := range []string{"/v1/apps", "/v1/zap-templates", "/v1/zaps/123", "/v2/zaps", "/v2/authentications"} {
+	for _, path := range []string{"/v1/zaps/123", "/v1/embed/apps", "/v2/action-runs", "/v2/zaps/123"} {
 		resp, body := apiGet(t, s.URL()+path, token)
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", path, resp.StatusCode)
 			continue
 		}
-		if msg := v1Errors(t, body)[0]; !strings.Contains(msg, path) {
+		var msg string
+		if strings.HasPrefix(path, "/v2/") {
+			msg = v2Errors(t, body)[0].Detail
+		} else {
+			msg = v1Errors(t, body)[0]
+		}
+		if !strings.Contains(msg, path) {
 			t.Errorf("%s: error %q does not name the path", path, msg)
 		}
 	}

@@ -141,6 +141,26 @@ func v1Errors(t *testing.T, body string) []string {
 	return e.Errors
 }
 
+// v2ErrorBody is one JSON:API error object of a v2 error body.
+type v2ErrorBody struct {
+	Status int    `json:"status"`
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+// v2Errors decodes a v2 error body, failing when it is not one.
+func v2Errors(t *testing.T, body string) []v2ErrorBody {
+	t.Helper()
+	var e struct {
+		Errors []v2ErrorBody `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(body), &e); err != nil || len(e.Errors) == 0 || e.Errors[0].Status == 0 || e.Errors[0].Title == "" {
+		t.Fatalf("not a v2 error body: %q (%v)", body, err)
+	}
+	return e.Errors
+}
+
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
 // consentForm returns the hidden fields of a consent page.

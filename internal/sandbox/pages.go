@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -138,7 +139,7 @@ Its data is made up; it never talks to Zapier.</p>
 <h2>Endpoints</h2>
 <table>
 {{- range .Endpoints}}
-<tr><td><code>GET {{.Path}}</code></td><td>scope <code>{{.Scope}}</code></td></tr>
+<tr><td><code>GET {{.Path}}</code></td><td>{{.Access}}{{if .Scope}}, scope <code>{{.Scope}}</code>{{end}}</td></tr>
 {{- end}}
 </table>
 </main>
@@ -148,6 +149,25 @@ Its data is made up; it never talks to Zapier.</p>
 <h1>{{.Title}}</h1>
 <p>{{.Description}}</p>
 <p class="muted">A made-up app of the Partnerdesk sandbox.</p>
+</main>
+` + pageFoot))
+
+	templatePage = template.Must(template.New("template").Parse(pageHead + `<main>
+<h1>{{.Title}}</h1>
+<p>{{.Description}}</p>
+<ol>
+{{- range .Steps}}
+<li>{{.App.Title}}: {{.Label}}</li>
+{{- end}}
+</ol>
+<p class="muted">A made-up Zap template of the Partnerdesk sandbox ({{.Status}}).</p>
+</main>
+` + pageFoot))
+
+	categoryPage = template.Must(template.New("category").Parse(pageHead + `<main>
+<h1>{{.Category.Title}}</h1>
+<p>{{.Category.Description}}</p>
+<p class="muted">{{.Apps}} made-up apps of the Partnerdesk sandbox are in this category.</p>
 </main>
 ` + pageFoot))
 
@@ -290,6 +310,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /apps/{slug}", s.serveApp)
 	mux.HandleFunc("GET /apps/{slug}/icon.svg", s.serveIcon)
 	mux.HandleFunc("GET /editor/{id}", s.serveEditor)
+	mux.HandleFunc("GET /templates/{id}", s.serveTemplate)
+	mux.HandleFunc("GET /categories/{slug}", s.serveCategory)
 }
 
 // serveIndex answers GET /: what this server is and how to use it.
@@ -298,7 +320,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 		ID           string
 		RedirectURIs []string
 	}
-	type endpoint struct{ Path, Scope string }
+	type endpoint struct{ Path, Access, Scope string }
 	data := struct {
 		Title, Base, Mode, Lifetime string
 		Clients                     []client
@@ -316,7 +338,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(data.Clients, func(a, b client) int { return strings.Compare(a.ID, b.ID) })
 	for _, rt := range apiEndpoints {
-		data.Endpoints = append(data.Endpoints, endpoint{rt.path, strings.Join(rt.scopes, " or ")})
+		data.Endpoints = append(data.Endpoints, endpoint{rt.path, rt.access.String(), strings.Join(rt.scopes, " or ")})
 	}
 	s.writePage(w, http.StatusOK, indexPage, pageCSP("'none'"), data)
 }
@@ -342,6 +364,36 @@ func (s *Server) serveEditor(w http.ResponseWriter, r *http.Request) {
 		Zap             *zap
 	}{z.Title, z.ModifiedAt.Format("2 Jan 2006 15:04 -07:00"), z}
 	s.writePage(w, http.StatusOK, editorPage, pageCSP("'none'"), data)
+}
+
+func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	i, found := slices.BinarySearchFunc(s.data.templates, id, func(t zapTemplate, id int64) int { return cmp.Compare(t.ID, id) })
+	if err != nil || !found {
+		s.writeErrorPage(w, http.StatusNotFound, "No such Zap template", "The sandbox has no Zap template with that id.", "")
+		return
+	}
+	s.writePage(w, http.StatusOK, templatePage, pageCSP("'none'"), s.data.templates[i])
+}
+
+func (s *Server) serveCategory(w http.ResponseWriter, r *http.Request) {
+	for _, c := range s.data.categories {
+		if c.Slug == r.PathValue("slug") {
+			n := 0
+			for _, a := range s.data.directory {
+				if slices.Contains(a.Categories, c.Slug) {
+					n++
+				}
+			}
+			s.writePage(w, http.StatusOK, categoryPage, pageCSP("'none'"), struct {
+				Title    string
+				Category category
+				Apps     int
+			}{c.Title, c, n})
+			return
+		}
+	}
+	s.writeErrorPage(w, http.StatusNotFound, "No such category", "The sandbox has no category by that name.", "")
 }
 
 // serveIcon draws an app's icon: its initial on its colour, at any size.

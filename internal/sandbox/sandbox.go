@@ -5,8 +5,13 @@
 // consent page or a scripted answer (see [Approve]), issues self-contained
 // signed access tokens that stay valid across restarts until they expire, and
 // answers the read endpoints under /v1 and /v2 with deterministic fictional
-// data. The app uses it for "Try the Sandbox", tests use it as the provider,
-// and the CLI runs it standalone.
+// data generated from a seed (up to any number of Zaps and directory apps).
+// Each endpoint behaves as Zapier's does: the same credentials (token,
+// client_id, either, or none) and scopes, the same one of the four
+// pagination styles, v1 error strings on /v1 and v2 JSON:API error objects
+// on /v2, and, when asked, a rate limit answered with 429 and Retry-After.
+// The app uses it for "Try the Sandbox", tests use it as the provider, and
+// the CLI runs it standalone.
 //
 // It deliberately does not: listen on anything but loopback, speak TLS,
 // persist anything but its signing key, implement the authorization-code
@@ -93,6 +98,15 @@ type Options struct {
 	// Zaps is how many Zaps the sandbox user has; 0 means 250, a negative
 	// number means none.
 	Zaps int
+	// Apps is how many apps the app directory (/v1/apps, /v2/apps) lists;
+	// 0 means DefaultApps, a negative number means none.
+	Apps int
+	// RateLimit is how many API requests (/v1/..., /v2/...) the sandbox
+	// answers per RateWindow before it answers 429 with Retry-After, as
+	// Zapier does; 0 means no limit.
+	RateLimit int
+	// RateWindow is the window RateLimit counts in; 0 means a minute.
+	RateWindow time.Duration
 	// Now is the clock for token and consent-form expiry; nil means
 	// time.Now. For tests.
 	Now func() time.Time
@@ -112,6 +126,7 @@ type Server struct {
 	csrfKey   []byte
 	data      *dataset
 	handler   http.Handler
+	limiter   *rateLimiter // nil: no limit
 
 	authorizations atomic.Int64
 
@@ -190,6 +205,16 @@ func New(opts Options) (*Server, error) {
 	case zaps < 0:
 		zaps = 0
 	}
+	apps := opts.Apps
+	switch {
+	case apps == 0:
+		apps = DefaultApps
+	case apps < 0:
+		apps = 0
+	}
+	if opts.RateLimit < 0 || opts.RateWindow < 0 {
+		return nil, errors.New("sandbox: the rate limit and its window cannot be negative")
+	}
 	s := &Server{
 		mode:      mode,
 		expiresIn: expiresIn,
@@ -198,10 +223,17 @@ func New(opts Options) (*Server, error) {
 		clients:   clients,
 		tokenKey:  deriveKey(key, "partnerdesk sandbox access token v1"),
 		csrfKey:   deriveKey(key, "partnerdesk sandbox consent form v1"),
-		data:      generate(opts.Seed, zaps),
+		data:      generate(opts.Seed, zaps, apps),
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if opts.RateLimit > 0 {
+		window := opts.RateWindow
+		if window == 0 {
+			window = time.Minute
+		}
+		s.limiter = &rateLimiter{limit: opts.RateLimit, window: window, now: s.now}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
