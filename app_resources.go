@@ -83,7 +83,24 @@ type ResourceWait struct {
 	ResourceID string `json:"resourceId"`
 	ProfileID  string `json:"profileId"`
 	Seconds    int    `json:"seconds"`
-	Reason     string `json:"reason"`
+	// Kind is "rate-limited" (Zapier asked to wait) or "retry" (a back-off
+	// after a server error or a time-out).
+	Kind string `json:"kind"`
+	// Reason says why, without the seconds: the page counts them down.
+	Reason string `json:"reason"`
+}
+
+// waitPayload describes a pause of the client for the page.
+func waitPayload(w partnerapi.Wait) (kind, reason string) {
+	if w.Reason == partnerapi.WaitRateLimited {
+		return "rate-limited", "Zapier asked Partnerdesk to slow down."
+	}
+	var apiErr *partnerapi.APIError
+	what := "did not answer in time"
+	if errors.As(w.Err, &apiErr) {
+		what = fmt.Sprintf("had a problem (it answered %d)", apiErr.Status)
+	}
+	return "retry", fmt.Sprintf("Zapier's API %s; this is try %d of %d.", what, w.Try, w.Tries)
 }
 
 // ResourceError is the payload of "resource:error": the job ended without
@@ -299,8 +316,9 @@ func (a *App) runFetch(ctx context.Context, job *fetchJob, p profiles.Profile, e
 		return
 	}
 	client.OnWait = func(w partnerapi.Wait) {
+		kind, reason := waitPayload(w)
 		a.emitEvent(eventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.resourceID, ProfileID: job.profileID,
-			Seconds: int((w.For + time.Second - 1) / time.Second), Reason: cli.WaitMessage(w)})
+			Seconds: int((w.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
 	}
 	client.Log = slog.Default()
 

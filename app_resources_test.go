@@ -15,6 +15,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"partnerdesk/internal/cli"
+	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
@@ -342,7 +343,7 @@ func TestAFetchWaitsOutARateLimitVisiblyAndCanBeCancelled(t *testing.T) {
 		}
 		b.mu.Unlock()
 	}
-	if wait.Seconds < 50 || wait.Seconds > 60 || !strings.Contains(wait.Reason, "slow down") {
+	if wait.Seconds < 50 || wait.Seconds > 60 || wait.Kind != "rate-limited" || !strings.Contains(wait.Reason, "slow down") || strings.ContainsAny(wait.Reason, "0123456789") {
 		t.Errorf("wait %+v", wait)
 	}
 	b.app.CancelFetch(id)
@@ -364,5 +365,13 @@ func TestFetchRefusesWhatItCannotStart(t *testing.T) {
 	}
 	if e := errorOf(b.fetch("v1/zaps", false, nil)); e == nil || e.Kind != "token-invalid" || !strings.Contains(e.Message, "Sign in") {
 		t.Errorf("v1/zaps signed out: %+v", e)
+	}
+}
+
+func TestABackOffWaitReadsAsARetryWithoutItsSeconds(t *testing.T) {
+	kind, reason := waitPayload(partnerapi.Wait{Reason: partnerapi.WaitRetry, For: 4 * time.Second, Try: 2, Tries: 3,
+		Err: &partnerapi.APIError{Status: 502}})
+	if kind != "retry" || !strings.Contains(reason, "502") || !strings.Contains(reason, "try 2 of 3") || strings.Contains(reason, "4 s") {
+		t.Errorf("waitPayload = %q, %q", kind, reason)
 	}
 }

@@ -1,6 +1,11 @@
 // Injected before the page loads (Playwright addInitScript) to stand in for what Wails
 // provides: window.go.main.App and window.runtime. For screenshots and browser checks
-// only; never shipped. `scenario` is { state, signIn: 'pending' | 'ok' }.
+// only; never shipped. `scenario` is { state, signIn: 'pending' | 'ok', browse }, where
+// browse is { size, mode, pageSize, stopAllAt, asOfMinutes } and mode one of 'live'
+// (default), 'offline' (saved rows and an offline error), 'cached' (saved rows, then
+// nothing: still asking Zapier), 'rate-limited' (a wait that
+// never ends), 'token-invalid', 'server', 'slow' (first page never comes), 'manual'
+// (nothing is sent: the script plays Go, with window.__jobs and window.__rows(resourceId, n)).
 // window.__emit(name, payload) fires a Go event from the test script.
 // window.__cspViolations collects Content-Security-Policy violations.
 
@@ -17,6 +22,122 @@ function installFakeWails(scenario) {
   const later = (v, ms = 150) => new Promise((r) => setTimeout(() => r(v), ms))
 
   window.__emit = (name, payload) => (handlers[name] || []).forEach((cb) => cb(payload))
+
+  const browse = { size: 10000, mode: 'live', pageSize: 100, stopAllAt: 0, asOfMinutes: 185, ...scenario.browse }
+  let jobs = 0
+  const cancelled = new Set()
+  const resources = (profile) => {
+    const signedIn = profile?.signedIn && !profile.tokenInvalid
+    const granted = new Set(profile?.grantedScopes ?? [])
+    // Go's own words (app_resources.go, internal/explain).
+    const token = (scope) =>
+      !signedIn ? { available: false, reason: 'Sign in to see this: Zapier shows it only to a signed-in account.' }
+      : scope && !granted.has(scope) ? { available: false, reason: `This needs the "${scope}" scope, which this sign-in did not grant. Add the scope to the profile and sign in again.` }
+      : { available: true, reason: '' }
+    const col = (...pairs) => pairs.map(([key, title]) => ({ key, title }))
+    const zapCols = col(['title', 'Title'], ['state', 'State'], ['apps', 'Apps'], ['modified', 'Modified'])
+    return [
+      { id: 'v1-zaps', title: 'Zaps', path: '/v1/zaps', auth: 'token', scope: 'zap', needsParams: [], ...token('zap'), columns: zapCols },
+      { id: 'v1-zap-templates', title: 'Zap templates', path: '/v1/zap-templates', auth: 'client_id', scope: '', needsParams: [], available: true, reason: '', columns: col(['title', 'Title'], ['apps', 'Apps'], ['status', 'Status']) },
+      { id: 'v1-apps', title: 'Apps', path: '/v1/apps', auth: 'client_id', scope: '', needsParams: [], available: true, reason: '', columns: col(['title', 'Title'], ['category', 'Category']) },
+      { id: 'v1-categories', title: 'Categories', path: '/v1/categories', auth: 'none', scope: '', needsParams: [], available: true, reason: '', columns: col(['title', 'Title'], ['slug', 'Slug']) },
+      { id: 'v1-profile', title: 'My profile', path: '/v1/profiles/me', auth: 'token', scope: 'profile', needsParams: [], ...token('profile'), columns: col(['name', 'Name'], ['email', 'Email'], ['timezone', 'Time zone']) },
+      { id: 'v2-zaps', title: 'Zaps (v2)', path: '/v2/zaps', auth: 'token', scope: 'zap', needsParams: [], ...token('zap'), columns: zapCols },
+      { id: 'v2-apps', title: 'Apps (v2)', path: '/v2/apps', auth: 'either', scope: '', needsParams: [], available: true, reason: '', columns: col(['title', 'Title'], ['categories', 'Categories']) },
+      { id: 'v2-actions', title: 'Actions', path: '/v2/actions', auth: 'either', scope: '', needsParams: ['app'], available: true, reason: '', columns: col(['title', 'Title'], ['type', 'Type'], ['key', 'Key']) },
+      { id: 'v2-authentications', title: 'Authentications', path: '/v2/authentications', auth: 'token', scope: 'authentication', needsParams: ['app'], ...token('authentication'), columns: col(['title', 'Title'], ['app', 'App']) },
+      { id: 'v2-zap-runs', title: 'Zap runs', path: '/v2/zap-runs', auth: 'token', scope: 'zap:runs', needsParams: [], ...token('zap:runs'), columns: col(['zap', 'Zap'], ['status', 'Status'], ['started', 'Started']) },
+    ]
+  }
+
+  // Deterministic sample rows.
+  const APPS = ['Slack', 'Gmail', 'Google Sheets', 'Trello', 'Asana', 'HubSpot', 'Notion', 'Jira', 'Airtable', 'Salesforce', 'Mailchimp', 'Typeform', 'Stripe', 'Shopify', 'Calendly', 'Zendesk']
+  const VERBS = ['Send new', 'Copy new', 'Create cards for new', 'Post new', 'Add new', 'Log new', 'Notify the team about new', 'Save new']
+  const THINGS = ['messages', 'form entries', 'deals', 'tickets', 'orders', 'contacts', 'events', 'rows', 'issues', 'subscribers']
+  const CATS = ['Communication', 'Productivity', 'CRM', 'Marketing', 'Developer tools', 'Commerce', 'Support', 'Forms']
+  const mix = (i) => {
+    let x = Math.imul(i + 0x9e3779b9, 0x85ebca6b) >>> 0
+    x ^= x >>> 13
+    x = Math.imul(x, 0xc2b2ae35) >>> 0
+    return (x ^ (x >>> 16)) >>> 0
+  }
+  const pick = (arr, i) => arr[mix(i) % arr.length]
+  const base = Date.UTC(2025, 2, 4, 12, 0, 0)
+  const rowFor = (resourceId, i) => {
+    const a = pick(APPS, i * 7 + 3)
+    const b = pick(APPS, i * 11 + 5)
+    const b2 = b === a ? APPS[(APPS.indexOf(a) + 5) % APPS.length] : b
+    if (resourceId.endsWith('zaps')) {
+      const title = `${pick(VERBS, i)} ${a} ${pick(THINGS, i * 3)} to ${b2}`
+      const state = pick(['on', 'on', 'on', 'off', 'draft'], i * 13)
+      const modified = new Date(base - i * 2_340_000).toISOString()
+      const id = 180_000_000 + i * 37
+      return {
+        id: String(id),
+        cells: { title, state, apps: `${a}, ${b2}`, modified },
+        url: `https://zapier.com/editor/${id}`,
+        raw: { id, title, state, url: `https://zapier.com/editor/${id}`, modified_at: modified, steps: [{ type_of: 'read', app: { title: a } }, { type_of: 'write', app: { title: b2 } }] },
+      }
+    }
+    if (resourceId === 'v1-apps' || resourceId === 'v2-apps') {
+      const title = i < APPS.length ? APPS[i] : `${pick(APPS, i)} ${Math.floor(i / APPS.length) + 1}`
+      const category = pick(CATS, i * 5)
+      return { id: `app-${i}`, cells: { title, category, categories: category }, url: `https://zapier.com/apps/${title.toLowerCase().replace(/\W+/g, '-')}/integrations`, raw: { id: i, title, category } }
+    }
+    if (resourceId === 'v1-zap-templates') {
+      const title = `${pick(VERBS, i + 2)} ${a} ${pick(THINGS, i)} to ${b2}`
+      return { id: `tpl-${i}`, cells: { title, apps: `${a}, ${b2}`, status: pick(['published', 'published', 'draft'], i) }, url: `https://zapier.com/apps/${a.toLowerCase()}/integrations/${i}`, raw: { id: i, title, status: 'published' } }
+    }
+    if (resourceId === 'v1-categories') {
+      const title = pick(CATS, i)
+      return { id: `cat-${i}`, cells: { title, slug: title.toLowerCase().replace(/\W+/g, '-') }, url: '', raw: { id: i, title } }
+    }
+    return { id: `${resourceId}-${i}`, cells: { title: `Item ${i}`, name: 'Ada Lovelace', email: 'ada@acme.example', timezone: 'Europe/London' }, url: '', raw: { id: i } }
+  }
+  const sizeOf = (resourceId) =>
+    resourceId.endsWith('zaps') ? browse.size : resourceId.endsWith('apps') ? 5000 : resourceId === 'v1-categories' ? 8 : resourceId === 'v1-profile' ? 1 : 240
+  const pageOf = (resourceId, from, n) => Array.from({ length: n }, (_, k) => rowFor(resourceId, from + k))
+
+  window.__jobs = []
+  window.__rows = (resourceId, n) => pageOf(resourceId, 0, n)
+
+  function run(jobId, profileId, resourceId, all) {
+    window.__jobs.push({ jobId, profileId, resourceId, all })
+    const total = sizeOf(resourceId)
+    const send = (p) => window.__emit('resource:page', { jobId, profileId, resourceId, fromCache: false, asOf: null, ...p })
+    if (browse.mode === 'slow' || browse.mode === 'manual') return
+    // As Go does: the saved copy first, then the live pages or an error.
+    if (browse.mode === 'offline' || browse.mode === 'cached') {
+      const saved = Math.min(total, 2500)
+      send({ rows: pageOf(resourceId, 0, saved), fetched: saved, total, done: false, hasMore: true, fromCache: true, asOf: new Date(Date.now() - browse.asOfMinutes * 60_000).toISOString() })
+      if (browse.mode === 'cached') return
+      window.__emit('resource:error', { jobId, kind: 'offline', message: '', scope: '' })
+      return
+    }
+    if (browse.mode === 'token-invalid') {
+      window.__emit('resource:error', { jobId, kind: 'token-invalid', message: 'Zapier answered 401.', scope: '' })
+      return
+    }
+    if (browse.mode === 'server') {
+      window.__emit('resource:error', { jobId, kind: 'server', message: 'Zapier answered 503 Service Unavailable.', scope: '' })
+      return
+    }
+    let from = 0
+    const step = () => {
+      if (cancelled.has(jobId)) return
+      const n = Math.min(browse.pageSize, total - from)
+      from += n
+      const done = !all || from >= total
+      send({ rows: pageOf(resourceId, from - n, n), fetched: from, total: resourceId === 'v1-zap-templates' ? null : total, done, hasMore: from < total })
+      if (done) return
+      if (browse.stopAllAt && from >= browse.stopAllAt) {
+        if (browse.mode === 'rate-limited') window.__emit('resource:wait', { jobId, seconds: 42, reason: 'Zapier allows 60 requests a minute.', kind: 'rate-limited' })
+        return
+      }
+      setTimeout(step, 0)
+    }
+    setTimeout(step, 20)
+  }
   window.runtime = {
     EventsOn(name, cb) {
       ;(handlers[name] = handlers[name] || []).push(cb)
@@ -41,6 +162,17 @@ function installFakeWails(scenario) {
         CopyToken: () => later(undefined),
         SignOut: (id) => later({ ...find(id), signedIn: false }),
         OpenURL: async () => {},
+        ListResources: (id) => later(resources(find(id)), 20),
+        FetchResource: async (profileId, resourceId, all) => {
+          const jobId = `job-${++jobs}`
+          run(jobId, profileId, resourceId, all)
+          return jobId
+        },
+        CancelFetch: async (jobId) => {
+          cancelled.add(jobId)
+          setTimeout(() => window.__emit('resource:error', { jobId, kind: 'cancelled', message: '', scope: '' }), 10)
+        },
+        CopyRow: () => later(undefined, 20),
       },
     },
   }

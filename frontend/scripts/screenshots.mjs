@@ -5,33 +5,12 @@
 //
 // Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM=/path).
 
-import { createServer } from 'node:http'
-import { mkdir, readFile } from 'node:fs/promises'
-import { extname, join, normalize } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fakeGo, launchChromium, serveDist } from './harness.mjs'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
-const dist = join(here, '..', 'dist')
 const outDir = process.argv[2] ?? '/tmp/partnerdesk-shots'
-const fakeSource = await readFile(join(here, 'fake-wails.js'), 'utf8')
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
-
-// A static server for dist/, on loopback only.
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
-  const file = join(dist, path === '/' ? 'index.html' : path)
-  try {
-    const body = await readFile(file)
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-    res.end(body)
-  } catch {
-    res.writeHead(404).end()
-  }
-})
-await new Promise((r) => server.listen(0, '127.0.0.1', r))
-const base = `http://127.0.0.1:${server.address().port}/`
+const { base, close } = await serveDist()
 
 // Sample data, relative to now so the relative times read naturally.
 const now = Date.now()
@@ -93,7 +72,7 @@ const many = [
 ]
 const state = (active, over = {}) => ({ profiles: many, activeProfileId: active, notice: '', version: '0.1.0', ...over })
 
-const shots = [
+let shots = [
   { name: 'welcome', scenario: { state: { profiles: [], activeProfileId: '', notice: '', version: '0.1.0' } } },
   {
     name: 'welcome-form-errors',
@@ -155,21 +134,169 @@ const shots = [
     },
   },
   { name: 'small-window', scenario: { state: state('p-acme') }, viewport: { width: 760, height: 520 } },
+
+  // Browse: the fake Go side has 10,000 Zaps (see fake-wails.js).
+  {
+    name: 'browse-zaps',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await loadAll(page)
+      await page.getByRole('grid').focus()
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown')
+    },
+  },
+  {
+    name: 'browse-scrolled',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await loadAll(page)
+      await page.getByRole('grid').focus()
+      await page.keyboard.press('End')
+    },
+  },
+  {
+    name: 'browse-filter',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await loadAll(page)
+      await page.getByRole('searchbox', { name: 'Filter loaded rows' }).fill('slack gmail')
+    },
+  },
+  {
+    name: 'browse-detail',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('row').nth(3).waitFor()
+      await page.getByRole('grid').focus()
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('Enter')
+    },
+  },
+  {
+    name: 'browse-json',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('row').nth(3).waitFor()
+      await page.getByRole('grid').focus()
+      await page.keyboard.press('ArrowDown')
+      await page.getByRole('button', { name: 'JSON', exact: true }).click()
+    },
+  },
+  {
+    name: 'browse-loading-all',
+    scenario: { state: state('p-acme'), browse: { stopAllAt: 2300 } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('button', { name: /^Load all/ }).click()
+      await page.getByText('Loading all Zaps… 2,300 of 10,000').waitFor()
+    },
+  },
+  {
+    name: 'browse-first-page',
+    scenario: { state: state('p-acme'), browse: { mode: 'slow' } },
+    act: openBrowse,
+  },
+  {
+    name: 'browse-offline',
+    scenario: { state: state('p-acme'), browse: { mode: 'offline' } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByTestId('cached').waitFor()
+    },
+  },
+  {
+    name: 'browse-cached-refreshing',
+    scenario: { state: state('p-acme'), browse: { mode: 'cached' } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByTestId('cached').waitFor()
+    },
+  },
+  {
+    name: 'browse-rate-limited',
+    scenario: { state: state('p-acme'), browse: { mode: 'rate-limited', stopAllAt: 1200 } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('button', { name: /^Load all/ }).click()
+      await page.getByTestId('wait').waitFor()
+    },
+  },
+  {
+    name: 'browse-token-invalid',
+    scenario: { state: state('p-acme'), browse: { mode: 'token-invalid' } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('alert').waitFor()
+    },
+  },
+  {
+    name: 'browse-server-error',
+    scenario: { state: state('p-acme'), browse: { mode: 'server' } },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('alert').waitFor()
+    },
+  },
+  {
+    name: 'browse-missing-scope',
+    scenario: {
+      state: state('p-acme', {
+        profiles: [signedIn({ scopes: ['profile', 'zap'], grantedScopes: ['profile', 'zap'] }), ...many.slice(1)],
+      }),
+    },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('button', { name: /Zap runs/ }).click()
+    },
+  },
+  {
+    name: 'browse-params',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('button', { name: /^Actions/ }).click()
+    },
+  },
+  {
+    name: 'browse-signed-out',
+    scenario: { state: state('p-staging') },
+    act: openBrowse,
+  },
+  {
+    name: 'browse-small-window',
+    scenario: { state: state('p-acme') },
+    viewport: { width: 760, height: 520 },
+    act: async (page) => {
+      await openBrowse(page)
+      await page.getByRole('row').nth(3).waitFor()
+      await page.getByRole('grid').focus()
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('Enter')
+    },
+  },
 ]
 
+async function openBrowse(page) {
+  await page.getByRole('tab', { name: 'Browse' }).click()
+  await page.locator('#resource-title').waitFor()
+}
+
+async function loadAll(page) {
+  await page.getByRole('button', { name: /^Load all/ }).click()
+  await page.getByTestId('count').getByText('10,000 rows').waitFor()
+}
+
+// SHOTS=browse limits the run to the scenes whose name contains it.
+if (process.env.SHOTS) shots = shots.filter((s) => s.name.includes(process.env.SHOTS))
+
 await mkdir(outDir, { recursive: true })
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--headless',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-})
+const browser = await launchChromium()
 
 const problems = []
 try {
@@ -180,6 +307,7 @@ try {
         colorScheme,
         deviceScaleFactor: 1,
       })
+      await fakeGo(context, { ...shot.scenario, sandboxProfile })
       const page = await context.newPage()
       const errors = []
       page.on('pageerror', (e) => errors.push(String(e)))
@@ -187,7 +315,6 @@ try {
         // Browsers ignore frame-ancestors in a <meta> policy and say so; that is expected.
         if (m.type() === 'error' && !/frame-ancestors/.test(m.text())) errors.push(m.text())
       })
-      await page.addInitScript(`${fakeSource}\ninstallFakeWails(${JSON.stringify({ ...shot.scenario, sandboxProfile })})`)
       await page.goto(base)
       await page.locator('#app > *').first().waitFor()
       await page.waitForTimeout(120)
@@ -195,6 +322,13 @@ try {
       await page.waitForTimeout(250)
       const file = join(outDir, `${shot.name}-${colorScheme}.png`)
       await page.screenshot({ path: file })
+      // The window itself must never scroll (html and body hide their overflow, but focus can still move them).
+      const scrolled = await page.evaluate(() =>
+        [document.scrollingElement, ...document.querySelectorAll('body, #app, .shell, .side, main, .view, .browse-area')]
+          .filter((e) => e && (e.scrollTop !== 0 || e.scrollLeft !== 0))
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} scrolled to ${e.scrollLeft},${e.scrollTop}`),
+      )
+      if (scrolled.length) problems.push(`${shot.name}/${colorScheme}: ${scrolled.join('; ')}`)
       const csp = await page.evaluate(() => window.__cspViolations)
       if (csp.length) problems.push(`${shot.name}/${colorScheme}: CSP violations: ${csp.join('; ')}`)
       if (errors.length) problems.push(`${shot.name}/${colorScheme}: ${errors.join('; ')}`)
@@ -204,7 +338,7 @@ try {
   }
 } finally {
   await browser.close()
-  server.close()
+  close()
 }
 
 if (problems.length) {

@@ -2,10 +2,14 @@ import { mount } from 'svelte'
 import './app.css'
 import App from './App.svelte'
 import { guardNavigation } from './lib/links'
+import { backend } from './lib/api/backend'
 
 guardNavigation()
 
 const target = document.getElementById('app')
 if (!target) throw new Error('index.html has no #app element')
 
-export default mount(App, { target })
+const app = mount(App, { target })
+void backend.frontendReady()
+
+export default app

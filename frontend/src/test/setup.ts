@@ -1,11 +1,21 @@
 import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
+import { browser } from '../lib/browse.svelte'
 import { signIn } from '../lib/signin.svelte'
 import { toasts } from '../lib/toasts.svelte'
 import { removeFakeBackend } from './fakeBackend'
 
+// jsdom has no layout, so no ResizeObserver: Svelte's bind:clientWidth/clientHeight
+// need one to exist. Sizes then stay 0 and components fall back to their defaults.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+
 afterEach(() => {
   signIn.reset()
+  browser.reset()
   toasts.reset()
   removeFakeBackend()
 })

@@ -1,8 +1,27 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { installFakeBackend } from '../../test/fakeBackend'
 import { makeProfile } from '../../test/fixtures'
-import { backend, errorMessage, NOT_CONNECTED, onSignInProgress, onStateChanged } from './backend'
-import type { AppState, NewProfile, ProfileView, SignInOutcome } from './types'
+import { makeResource } from '../../test/fixtures'
+import {
+  backend,
+  errorMessage,
+  NOT_CONNECTED,
+  onResourceError,
+  onResourcePage,
+  onResourceWait,
+  onSignInProgress,
+  onStateChanged,
+} from './backend'
+import type {
+  AppState,
+  NewProfile,
+  ProfileView,
+  ResourceError,
+  ResourceInfo,
+  ResourcePage,
+  Row,
+  SignInOutcome,
+} from './types'
 
 describe('backend', () => {
   it('passes arguments through to the bound Go methods', async () => {
@@ -58,6 +77,75 @@ describe('backend', () => {
   })
 })
 
+describe('resources', () => {
+  it('passes the fetch, cancel and copy calls through', async () => {
+    const fake = installFakeBackend()
+    expect(await backend.fetchResource('p1', 'v2-actions', true, { app: 'slack' })).toBe('job-1')
+    await backend.cancelFetch('job-1')
+    await backend.copyRow('{"id": 1}')
+    expect(fake.App.FetchResource).toHaveBeenCalledWith('p1', 'v2-actions', true, { app: 'slack' })
+    expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-1')
+    expect(fake.App.CopyRow).toHaveBeenCalledWith('{"id": 1}')
+  })
+
+  it('reads Go’s nulls in a resource list as empty', async () => {
+    const fake = installFakeBackend()
+    const raw = { ...makeResource(), needsParams: null, columns: null, reason: undefined } as unknown as ResourceInfo
+    fake.App.ListResources.mockResolvedValue([raw])
+    expect((await backend.listResources('p1'))[0]).toMatchObject({ needsParams: [], columns: [], reason: '' })
+    fake.App.ListResources.mockResolvedValue(null as unknown as ResourceInfo[])
+    expect(await backend.listResources('p1')).toEqual([])
+  })
+
+  it('delivers pages with Go’s nulls filled in, and drops what is not a page', () => {
+    const fake = installFakeBackend()
+    const seen = vi.fn()
+    onResourcePage(seen)
+    fake.emit('resource:page', {
+      jobId: 'job-1',
+      resourceId: 'v1-zaps',
+      profileId: 'p1',
+      rows: [{ id: 7, cells: { title: 'A', count: 3, gone: null } }, { cells: {} }, 'junk'],
+      fetched: 1,
+      total: null,
+      done: true,
+      fromCache: true,
+      asOf: '2025-03-04T13:00:00Z',
+    })
+    fake.emit('resource:page', { rows: [] })
+    fake.emit('resource:page', null)
+    fake.emit('resource:page', { jobId: 'job-2', rows: [], fetched: 100, total: 100, done: true })
+    fake.emit('resource:page', { jobId: 'job-3', rows: [], fetched: 100, total: 500, done: true, hasMore: false })
+    expect(seen).toHaveBeenCalledTimes(3)
+    expect(seen.mock.calls[1][0].hasMore).toBe(false)
+    expect(seen.mock.calls[2][0].hasMore).toBe(false)
+    const page: ResourcePage = seen.mock.calls[0][0]
+    expect(page.rows).toEqual([{ id: '7', cells: { title: 'A', count: '3', gone: '' }, url: '', raw: null }])
+    expect(page).toMatchObject({ total: null, done: true, hasMore: true, fromCache: true, asOf: '2025-03-04T13:00:00Z' })
+  })
+
+  it('delivers waits and errors, reading an unknown error kind as "other"', () => {
+    const fake = installFakeBackend()
+    const waits = vi.fn()
+    const errors = vi.fn()
+    onResourceWait(waits)
+    onResourceError(errors)
+    fake.emit('resource:wait', { jobId: 'job-1', seconds: 42, reason: 'Rate limited' })
+    fake.emit('resource:wait', { jobId: 'job-1', seconds: 'soon' })
+    fake.emit('resource:wait', { jobId: 'job-1', seconds: 4, reason: 'Try 2 of 4.', kind: 'retry' })
+    fake.emit('resource:error', { jobId: 'job-1', kind: 'missing-scope', message: 'm', scope: 'zap:runs' })
+    fake.emit('resource:error', { jobId: 'job-1', kind: 'gremlins' })
+    expect(waits.mock.calls).toEqual([
+      [{ jobId: 'job-1', seconds: 42, reason: 'Rate limited', kind: 'rate-limited' }],
+      [{ jobId: 'job-1', seconds: 4, reason: 'Try 2 of 4.', kind: 'retry' }],
+    ])
+    expect(errors.mock.calls).toEqual([
+      [{ jobId: 'job-1', kind: 'missing-scope', message: 'm', scope: 'zap:runs' }],
+      [{ jobId: 'job-1', kind: 'other', message: '', scope: '' }],
+    ])
+  })
+})
+
 describe('events', () => {
   it('delivers sign-in progress and ignores malformed payloads', () => {
     const fake = installFakeBackend()
@@ -93,9 +181,14 @@ describe('the token never reaches the page', () => {
       [
         'addProfile',
         'addSandboxProfile',
+        'cancelFetch',
         'cancelSignIn',
+        'copyRow',
         'copyToken',
+        'fetchResource',
+        'frontendReady',
         'getState',
+        'listResources',
         'openURL',
         'selectProfile',
         'signIn',
@@ -114,5 +207,9 @@ describe('the token never reaches the page', () => {
     expectTypeOf<Tokenish<ProfileView>>().toEqualTypeOf<'tokenInvalid'>()
     expectTypeOf<Tokenish<AppState>>().toBeNever()
     expectTypeOf<Tokenish<SignInOutcome>>().toBeNever()
+    expectTypeOf<Tokenish<ResourceInfo>>().toBeNever()
+    expectTypeOf<Tokenish<ResourcePage>>().toBeNever()
+    expectTypeOf<Tokenish<Row>>().toBeNever()
+    expectTypeOf<Tokenish<ResourceError>>().toBeNever()
   })
 })

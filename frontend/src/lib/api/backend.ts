@@ -17,6 +17,12 @@ import type {
   AppState,
   NewProfile,
   ProfileView,
+  ResourceError,
+  ResourceErrorKind,
+  ResourceInfo,
+  ResourcePage,
+  ResourceWait,
+  Row,
   SignInOutcome,
   SignInProgress,
   WailsRuntime,
@@ -79,6 +85,16 @@ function outcome(o: SignInOutcome): SignInOutcome {
   return { ...o, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
 }
 
+function resourceInfo(r: ResourceInfo): ResourceInfo {
+  return {
+    ...r,
+    scope: r.scope ?? '',
+    needsParams: r.needsParams ?? [],
+    reason: r.reason ?? '',
+    columns: r.columns ?? [],
+  }
+}
+
 export const backend = {
   getState: async (): Promise<AppState> => appState(await call((a) => a.GetState())),
   addSandboxProfile: async (): Promise<ProfileView> => profile(await call((a) => a.AddSandboxProfile())),
@@ -93,6 +109,30 @@ export const backend = {
   },
   signOut: async (id: string): Promise<ProfileView> => profile(await call((a) => a.SignOut(id))),
   openURL: (url: string): Promise<void> => call((a) => a.OpenURL(url)),
+  listResources: async (profileId: string): Promise<ResourceInfo[]> =>
+    ((await call((a) => a.ListResources(profileId))) ?? []).map(resourceInfo),
+  /** Starts fetching; resolves with the job id that the "resource:*" events carry. */
+  fetchResource: (profileId: string, resourceId: string, all: boolean, params: Record<string, string>): Promise<string> =>
+    call((a) => a.FetchResource(profileId, resourceId, all, params)),
+  cancelFetch: async (jobId: string): Promise<void> => {
+    await call((a) => a.CancelFetch(jobId))
+  },
+  /** Go puts the text on the system clipboard. */
+  copyRow: async (json: string): Promise<void> => {
+    await call((a) => a.CopyRow(json))
+  },
+  /**
+   * Tells Go the first screen is mounted (app_ready.go times the start for `make bench`).
+   * Never rejects: an older Go side, or none, simply does not hear it.
+   */
+  frontendReady: async (): Promise<void> => {
+    const bound = window.go?.main?.App as (AppBindings & { FrontendReady?: () => Promise<void> }) | undefined
+    try {
+      await bound?.FrontendReady?.()
+    } catch {
+      // Timing only: nothing for the operator to see.
+    }
+  },
 }
 
 export type Backend = typeof backend
@@ -143,6 +183,99 @@ export function onSignInProgress(fn: (p: SignInProgress) => void): () => void {
 /** Calls fn whenever Go says the app state changed ("state:changed"); refetch with getState. */
 export function onStateChanged(fn: () => void): () => void {
   return subscribe('state:changed', () => fn())
+}
+
+// The "resource:*" events. Payloads that do not fit are dropped; missing optional
+// fields (Go's nil slices, absent strings) read as empty.
+
+function record(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+function row(v: unknown): Row | null {
+  const o = record(v)
+  if (!o || (typeof o.id !== 'string' && typeof o.id !== 'number')) return null
+  const cells = record(o.cells) ?? {}
+  const text: Record<string, string> = {}
+  for (const k in cells) {
+    const c = cells[k]
+    text[k] = c === null || c === undefined ? '' : String(c)
+  }
+  return { id: String(o.id), cells: text, url: str(o.url), raw: o.raw ?? null }
+}
+
+function toPage(v: unknown): ResourcePage | null {
+  const o = record(v)
+  if (!o || typeof o.jobId !== 'string') return null
+  const rows: Row[] = []
+  for (const r of Array.isArray(o.rows) ? o.rows : []) {
+    const ok = row(r)
+    if (ok) rows.push(ok)
+  }
+  const fetched = typeof o.fetched === 'number' ? o.fetched : rows.length
+  const total = typeof o.total === 'number' && o.total >= 0 ? o.total : null
+  return {
+    jobId: o.jobId,
+    resourceId: str(o.resourceId),
+    profileId: str(o.profileId),
+    rows,
+    fetched,
+    total,
+    done: o.done === true,
+    // Without the flag, judge by the total; with neither, assume there may be more.
+    hasMore: typeof o.hasMore === 'boolean' ? o.hasMore : total === null || fetched < total,
+    fromCache: o.fromCache === true,
+    asOf: str(o.asOf) || null,
+  }
+}
+
+function toWait(v: unknown): ResourceWait | null {
+  const o = record(v)
+  if (!o || typeof o.jobId !== 'string' || typeof o.seconds !== 'number' || !(o.seconds >= 0)) return null
+  return { jobId: o.jobId, seconds: o.seconds, reason: str(o.reason), kind: o.kind === 'retry' ? 'retry' : 'rate-limited' }
+}
+
+const ERROR_KINDS = new Set<ResourceErrorKind>([
+  'token-invalid',
+  'missing-scope',
+  'rate-limited',
+  'offline',
+  'server',
+  'cancelled',
+  'other',
+])
+
+function toError(v: unknown): ResourceError | null {
+  const o = record(v)
+  if (!o || typeof o.jobId !== 'string') return null
+  const kind = ERROR_KINDS.has(o.kind as ResourceErrorKind) ? (o.kind as ResourceErrorKind) : 'other'
+  return { jobId: o.jobId, kind, message: str(o.message), scope: str(o.scope) }
+}
+
+/** Calls fn for each "resource:page" event. Returns a function that stops it. */
+export function onResourcePage(fn: (p: ResourcePage) => void): () => void {
+  return subscribe('resource:page', (payload) => {
+    const p = toPage(payload)
+    if (p) fn(p)
+  })
+}
+
+/** Calls fn for each "resource:wait" event. Returns a function that stops it. */
+export function onResourceWait(fn: (w: ResourceWait) => void): () => void {
+  return subscribe('resource:wait', (payload) => {
+    const w = toWait(payload)
+    if (w) fn(w)
+  })
+}
+
+/** Calls fn for each "resource:error" event. Returns a function that stops it. */
+export function onResourceError(fn: (e: ResourceError) => void): () => void {
+  return subscribe('resource:error', (payload) => {
+    const e = toError(payload)
+    if (e) fn(e)
+  })
 }
 
 /** Forgets every event subscription. For tests, which install a fresh fake runtime each time. */

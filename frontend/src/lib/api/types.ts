@@ -69,6 +69,93 @@ export type SignInProgress = {
   message: string
 }
 
+// Browsing the Partner API. Go fetches; rows arrive as "resource:*" events.
+
+/** How an endpoint authenticates: the signed-in token, the profile's client_id, either, or nothing. */
+export type AuthKind = 'token' | 'client_id' | 'either' | 'none'
+
+export type Column = {
+  /** The key of the value in Row.cells. */
+  key: string
+  title: string
+}
+
+/** One browsable endpoint, and whether this profile can call it now. */
+export type ResourceInfo = {
+  id: string
+  title: string
+  /** The API path, such as "/v2/zaps". */
+  path: string
+  auth: AuthKind
+  /** The scope the token needs, "" when none. */
+  scope: string
+  /** Query parameters the endpoint requires, such as ["app"]. */
+  needsParams: string[]
+  available: boolean
+  /** Why it is not available, in operator words; "" when it is. */
+  reason: string
+  columns: Column[]
+}
+
+export type Row = {
+  /** Unique within the resource. */
+  id: string
+  /** Display text per Column.key. RFC 3339 times are shown in local time by the UI. */
+  cells: Record<string, string>
+  /** The item's page on the web, "" when none. */
+  url: string
+  /** The item exactly as the API sent it. */
+  raw: unknown
+}
+
+/** "resource:page": the next rows of a job (only the new ones), or a saved result. */
+export type ResourcePage = {
+  jobId: string
+  resourceId: string
+  profileId: string
+  rows: Row[]
+  /** Rows fetched by this job so far, these included. */
+  fetched: number
+  /** How many the API says there are; null when it does not say. */
+  total: number | null
+  /** The job has finished: no more pages follow. */
+  done: boolean
+  /** The API has more pages than this job fetched (so "Load all" would bring more). */
+  hasMore: boolean
+  /** The rows come from the saved copy on this computer, not from Zapier. */
+  fromCache: boolean
+  /** RFC 3339: when the saved copy was fetched; null for live rows. */
+  asOf: string | null
+}
+
+/** "resource:wait": Go is waiting before it tries again (rate limited, or backing off). */
+export type ResourceWait = {
+  jobId: string
+  seconds: number
+  /** Go's words for why; best without the number of seconds, which the UI counts down. */
+  reason: string
+  /** rate-limited: Zapier said to wait (429); retry: a retry after a failure. Optional: rate-limited when absent. */
+  kind: 'rate-limited' | 'retry'
+}
+
+export type ResourceErrorKind =
+  | 'token-invalid'
+  | 'missing-scope'
+  | 'rate-limited'
+  | 'offline'
+  | 'server'
+  | 'cancelled'
+  | 'other'
+
+/** "resource:error": the job ended without finishing. */
+export type ResourceError = {
+  jobId: string
+  kind: ResourceErrorKind
+  message: string
+  /** For missing-scope: the scope to add. */
+  scope: string
+}
+
 /** The methods app.go binds, exactly as Wails exposes them on window.go.main.App. */
 export interface AppBindings {
   GetState(): Promise<AppState>
@@ -81,6 +168,12 @@ export interface AppBindings {
   CopyToken(id: string): Promise<void>
   SignOut(id: string): Promise<ProfileView>
   OpenURL(url: string): Promise<void>
+  ListResources(profileId: string): Promise<ResourceInfo[]>
+  /** Starts a job and returns its id; its rows arrive as "resource:page" events. */
+  FetchResource(profileId: string, resourceId: string, all: boolean, params: Record<string, string>): Promise<string>
+  CancelFetch(jobId: string): Promise<void>
+  /** Go puts the text on the system clipboard. */
+  CopyRow(json: string): Promise<void>
 }
 
 /** The part of the Wails runtime (window.runtime) that Partnerdesk uses. */

@@ -1,0 +1,95 @@
+import { render, screen, within } from '@testing-library/svelte'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import App from '../../App.svelte'
+import { installFakeBackend } from '../../test/fakeBackend'
+import { makeProfile, makeRows, signedInProfile } from '../../test/fixtures'
+import BrowseView from './BrowseView.svelte'
+
+const acme = signedInProfile(new Date(), { id: 'p-acme', name: 'Acme production' })
+
+describe('BrowseView', () => {
+  it('lists each resource with the auth it needs and whether it can be called now', async () => {
+    const fake = installFakeBackend()
+    render(BrowseView, { profile: acme })
+    const nav = await screen.findByRole('navigation', { name: 'Resources' })
+    expect(fake.App.ListResources).toHaveBeenCalledWith('p-acme')
+    const entry = (name: RegExp) => within(nav).getByRole('button', { name })
+    expect(entry(/^Zaps/)).toHaveTextContent(/Zaps\s*Your sign-in\s*Ready/)
+    expect(entry(/^Apps/)).toHaveTextContent('App client ID')
+    expect(entry(/^Actions/)).toHaveTextContent('Either')
+    expect(entry(/^Categories/)).toHaveTextContent('Public')
+    expect(entry(/^Zap runs/)).toHaveTextContent('Needs the zap:runs scope')
+    // The first available one opens, and loads.
+    expect(entry(/^Zaps/)).toHaveAttribute('aria-current', 'page')
+    await vi.waitFor(() => expect(fake.App.FetchResource).toHaveBeenCalledWith('p-acme', 'v1-zaps', false, {}))
+  })
+
+  it('switches resource, keeping what was loaded of the first', async () => {
+    const fake = installFakeBackend()
+    render(BrowseView, { profile: acme })
+    await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
+    fake.sendPage({ rows: makeRows(100), total: 10_000, done: true })
+    await userEvent.click(await screen.findByRole('button', { name: /^Apps/ }))
+    expect(screen.getByRole('heading', { level: 2, name: 'Apps' })).toBeInTheDocument()
+    expect(fake.App.FetchResource).toHaveBeenLastCalledWith('p-acme', 'v1-apps', false, {})
+
+    await userEvent.click(screen.getByRole('button', { name: /^Zaps/ }))
+    expect(screen.getByTestId('count')).toHaveTextContent('100 of 10,000 loaded')
+    expect(fake.App.FetchResource).toHaveBeenCalledTimes(2)
+  })
+
+  it('moves through the list with the arrow keys', async () => {
+    installFakeBackend()
+    render(BrowseView, { profile: acme })
+    const first = await screen.findByRole('button', { name: /^Zaps/ })
+    first.focus()
+    await userEvent.keyboard('{ArrowDown}')
+    expect(screen.getByRole('button', { name: /^Apps/ })).toHaveFocus()
+    await userEvent.keyboard('{Enter}')
+    expect(screen.getByRole('heading', { level: 2, name: 'Apps' })).toBeInTheDocument()
+  })
+
+  it('says so when Go cannot list the resources, and retries', async () => {
+    const fake = installFakeBackend()
+    fake.App.ListResources.mockRejectedValueOnce('Partnerdesk could not read its settings.')
+    render(BrowseView, { profile: acme })
+    expect(await screen.findByRole('alert')).toHaveTextContent('Partnerdesk could not read its settings.')
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByRole('navigation', { name: 'Resources' })).toBeInTheDocument()
+  })
+
+  it('asks Go again when the sign-in changes', async () => {
+    const fake = installFakeBackend()
+    const { rerender } = render(BrowseView, { profile: makeProfile() })
+    await screen.findByRole('navigation', { name: 'Resources' })
+    expect(fake.App.ListResources).toHaveBeenCalledTimes(1)
+    await rerender({ profile: acme })
+    await vi.waitFor(() => expect(fake.App.ListResources).toHaveBeenCalledTimes(2))
+  })
+})
+
+describe('App: Account and Browse', () => {
+  it('switches views with the tabs, the arrow keys and Ctrl+1 / Ctrl+2', async () => {
+    installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
+    render(App)
+    const account = await screen.findByRole('tab', { name: 'Account' })
+    expect(account).toHaveAttribute('aria-selected', 'true')
+    expect(screen.getByRole('heading', { level: 1, name: 'Acme production' })).toBeInTheDocument()
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Browse' }))
+    expect(await screen.findByRole('navigation', { name: 'Resources' })).toBeInTheDocument()
+    expect(screen.getByRole('tabpanel')).toHaveAccessibleName('Browse')
+
+    screen.getByRole('tab', { name: 'Browse' }).focus()
+    await userEvent.keyboard('{ArrowLeft}')
+    expect(screen.getByRole('tab', { name: 'Account' })).toHaveFocus()
+    expect(screen.getByRole('tab', { name: 'Account' })).toHaveAttribute('aria-selected', 'true')
+    expect(screen.getByRole('heading', { level: 1, name: 'Acme production' })).toBeInTheDocument()
+
+    await userEvent.keyboard('{Control>}2{/Control}')
+    expect(await screen.findByRole('navigation', { name: 'Resources' })).toBeInTheDocument()
+    await userEvent.keyboard('{Control>}1{/Control}')
+    expect(screen.queryByRole('navigation', { name: 'Resources' })).toBeNull()
+  })
+})
