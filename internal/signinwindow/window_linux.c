@@ -81,6 +81,15 @@ static void on_crashed(WebKitWebView *view, WebKitWebProcessTerminationReason re
     pdswEvent(w->id, PDSW_CRASHED, (char *)"", (int)reason, (char *)"", (char *)"");
 }
 
+// A page of the provider may not save files on this computer: without this,
+// WebKitGTK saves every download (an attachment, <a download>, the context
+// menu's "Download Linked File") into the Downloads folder, or the home
+// folder, without asking. Signing in never needs a download.
+static void on_download_started(WebKitWebContext *ctx, WebKitDownload *download, gpointer data) {
+    (void)ctx; (void)data;
+    webkit_download_cancel(download);
+}
+
 // window.open() and target=_blank: keep one window and load the page in it.
 // A popup aimed at the redirect_uri was already caught by decide-policy.
 static GtkWidget *on_create(WebKitWebView *view, WebKitNavigationAction *a, gpointer data) {
@@ -145,6 +154,7 @@ PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *da
     }
     WebKitWebContext *ctx = webkit_web_context_new_with_website_data_manager(mgr);
     g_object_unref(mgr);
+    g_signal_connect(ctx, "download-started", G_CALLBACK(on_download_started), NULL);
     w->view = webkit_web_view_new_with_context(ctx);
     g_object_unref(ctx);
 
