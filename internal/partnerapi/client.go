@@ -270,6 +270,28 @@ func (c *Client) log() *slog.Logger {
 	return c.Log
 }
 
+// withoutTokenLeaks returns a copy of hc that follows redirects without the
+// token unless they stay on origin's scheme, host and port. Go's client
+// keeps Authorization whenever the host name matches, so a redirect to
+// another port or from https to plain http would otherwise carry it.
+func withoutTokenLeaks(hc *http.Client, origin *url.URL) *http.Client {
+	safe := *hc
+	follow := hc.CheckRedirect
+	safe.CheckRedirect = func(next *http.Request, via []*http.Request) error {
+		if next.URL.Scheme != origin.Scheme || next.URL.Host != origin.Host {
+			next.Header.Del("Authorization")
+		}
+		if follow != nil {
+			return follow(next, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &safe
+}
+
 // once sends one GET.
 func (c *Client) once(ctx context.Context, u *url.URL, auth Auth) ([]byte, error) {
 	target := *u
@@ -288,7 +310,7 @@ func (c *Client) once(ctx context.Context, u *url.URL, auth Auth) ([]byte, error
 		hc = defaultHTTP
 	}
 	start := time.Now()
-	resp, err := hc.Do(req)
+	resp, err := withoutTokenLeaks(hc, req.URL).Do(req)
 	if err != nil {
 		c.log().Debug("api request failed", "method", "GET", "path", u.Path, "duration", time.Since(start))
 		return nil, &NetworkError{Host: u.Host, Err: stripURL(err)}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/adrg/xdg"
 
+	"partnerdesk/internal/logging"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
@@ -172,6 +173,11 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 	if err != nil {
 		return a.profile, err
 	}
+	// The window only hands back the registered redirect_uri; checking again
+	// costs nothing and keeps a faulty window from feeding ParseRedirect.
+	if m, err := oauth.NewMatcher(a.profile.RedirectURI); err != nil || !m.Match(redirect) {
+		return a.profile, oauth.ErrNotRedirectURI
+	}
 	return s.finish(ctx, a, redirect)
 }
 
@@ -184,6 +190,7 @@ func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (prof
 	if err != nil {
 		return p, err
 	}
+	logging.AddSecret(tok.AccessToken) // scrubbed from the log in any form, from now on
 
 	s.progress(StageStoring)
 	keychainStart := time.Now()
@@ -278,6 +285,7 @@ func (s *Service) Verify(ctx context.Context, nameOrID string) (profiles.Profile
 	if err != nil {
 		return p, err
 	}
+	logging.AddSecret(token)
 	_, apiBase, err := s.endpoints(p)
 	if err != nil {
 		return p, err
@@ -292,6 +300,9 @@ func (s *Service) Token(ctx context.Context, nameOrID string) (string, profiles.
 		return "", p, err
 	}
 	token, err := s.Vault.Get(ctx, p.ID)
+	if err == nil {
+		logging.AddSecret(token)
+	}
 	return token, p, err
 }
 

@@ -185,6 +185,9 @@ func TestFailedSignInsStoreNothing(t *testing.T) {
 		{"a window that timed out", sandbox.ApproveAuto, func(context.Context, signinwindow.Options) (string, error) {
 			return "", signinwindow.ErrTimeout
 		}, signinwindow.ErrTimeout},
+		{"an address that is not the redirect_uri", sandbox.ApproveAuto, func(_ context.Context, o signinwindow.Options) (string, error) {
+			return "https://partner.invalid.evil.test/oauth/callback#access_token=forged&token_type=Bearer", nil
+		}, oauth.ErrNotRedirectURI},
 		{"a forged redirect with a token but no state", sandbox.ApproveAuto, func(_ context.Context, o signinwindow.Options) (string, error) {
 			return o.RedirectURI + "#access_token=forged&token_type=Bearer", nil
 		}, oauth.ErrStateMissing},
