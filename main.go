@@ -39,6 +39,9 @@ func init() {
 }
 
 func main() {
+	if len(os.Args) > 1 && !(len(os.Args) == 2 && isProfileFile(os.Args[1])) {
+		attachConsole()
+	}
 	logging.Start(os.Stderr) // the redacted log in $XDG_STATE_HOME/partnerdesk; debug with PARTNERDESK_DEBUG
 	env := cli.Env{
 		Version:       version,
@@ -112,7 +115,8 @@ func securityHeaders(next http.Handler) http.Handler {
 // isProfileFile tells a profile file handed over by the desktop from a
 // subcommand.
 func isProfileFile(arg string) bool {
-	return strings.HasSuffix(strings.ToLower(arg), profiles.ExchangeExt)
+	lower := strings.ToLower(arg)
+	return strings.HasSuffix(lower, profiles.ExchangeExt) || strings.HasSuffix(lower, ".partnerdesk-profile.json")
 }
 
 // openBrowser opens an address in the system browser: $BROWSER when set

@@ -122,10 +122,15 @@ func TestEveryWayOfReachingTheRedirectURIIsInterceptedBeforeItLoads(t *testing.T
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimPrefix(c.path, "/")+" to "+c.redirect, func(t *testing.T) {
+			// A title of its own, so the test finds this window and not the
+			// previous one on its way out.
+			title := fmt.Sprintf("Sign in %d", time.Now().UnixNano())
+			done := make(chan struct{})
 			if c.path == "/popup" {
-				go pressEnterIn(t, "Sign in")
+				go pressEnterUntil(t, title, done)
 			}
-			got, err := open(t, Options{AuthorizeURL: p.URL + c.path + "?to=" + c.redirect, RedirectURI: c.redirect})
+			got, err := open(t, Options{AuthorizeURL: p.URL + c.path + "?to=" + c.redirect, RedirectURI: c.redirect, Title: title})
+			close(done)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,11 +221,21 @@ func waitForWindow(t *testing.T, name string) string {
 	return ""
 }
 
-// pressEnterIn gives a window the focus and presses Enter, as a person.
-func pressEnterIn(t *testing.T, name string) {
-	if id := waitForWindow(t, name); id != "" {
-		time.Sleep(500 * time.Millisecond) // the page's focus() runs once it has loaded
-		exec.Command("xdotool", "windowactivate", "--sync", id, "key", "Return").Run()
+// pressEnterUntil gives a window the focus and presses Enter, as a person,
+// every half second until done: the page's focus() runs only once it has
+// loaded, which takes longer on a busy machine.
+func pressEnterUntil(t *testing.T, name string, done <-chan struct{}) {
+	id := waitForWindow(t, name)
+	if id == "" {
+		return
+	}
+	for {
+		select {
+		case <-done:
+			return
+		case <-time.After(500 * time.Millisecond):
+			exec.Command("xdotool", "windowactivate", "--sync", id, "key", "Return").Run()
+		}
 	}
 }
 
