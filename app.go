@@ -441,13 +441,14 @@ func (a *App) add(p profiles.Profile) (ProfileView, error) {
 		added = *np
 		return nil
 	})
-	var corrupt *profiles.CorruptError
-	if errors.As(err, &corrupt) {
-		a.mu.Lock()
-		a.notice = corrupt.Error() // set aside; the new profile was saved
-		a.mu.Unlock()
-	} else if err != nil {
+	notice, err := profiles.Saved(err)
+	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	if notice != "" {
+		a.mu.Lock()
+		a.notice = notice
+		a.mu.Unlock()
 	}
 	a.SelectProfile(added.ID)
 	a.changed()

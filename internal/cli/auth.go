@@ -26,16 +26,12 @@ var stageWords = map[signin.Stage]string{
 
 func loginCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
-	name := fs.String("profile", "", "profile name (optional when there is only one)")
 	force := fs.Bool("force", false, "ask for approval again (approval_prompt=force)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up when the sign-in is not done in this time")
 	silent := fs.Bool("silent", false, "renew without showing the window if Zapier still remembers the approval")
 	browser := fs.Bool("browser", false, "sign in in the system browser instead of Partnerdesk's window")
-	positional, err := parse(fs, args)
+	name, err := parseProfileCommand(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noPositional(positional); err != nil {
 		return err
 	}
 	if *timeout <= 0 {
@@ -50,8 +46,8 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	opts := signin.Options{Force: *force, Silent: *silent, Timeout: *timeout}
 	var p profiles.Profile
 	if *browser {
-		p, err = browserLogin(ctx, svc, *name, opts, env)
-	} else if loopErr := env.RunWindowLoop(func() { p, err = svc.SignIn(ctx, *name, opts) }); loopErr != nil {
+		p, err = browserLogin(ctx, svc, name, opts, env)
+	} else if loopErr := env.RunWindowLoop(func() { p, err = svc.SignIn(ctx, name, opts) }); loopErr != nil {
 		return loopErr
 	}
 	if errors.Is(err, signin.ErrVerifyFailed) {
@@ -132,18 +128,14 @@ type statusJSON struct {
 
 func statusCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	name := fs.String("profile", "", "profile name (optional when there is only one)")
 	offline := fs.Bool("offline", false, "do not ask Zapier; show what is known on this computer")
 	asJSON := fs.Bool("json", false, "print JSON")
-	positional, err := parse(fs, args)
+	name, err := parseProfileCommand(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noPositional(positional); err != nil {
-		return err
-	}
 	svc := env.service()
-	_, p, err := svc.Token(ctx, *name)
+	_, p, err := svc.Token(ctx, name)
 	hasToken := err == nil
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return err
@@ -229,15 +221,11 @@ func describeExpiry(exp, now time.Time) string {
 
 func tokenCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	name := fs.String("profile", "", "profile name (optional when there is only one)")
-	positional, err := parse(fs, args)
+	name, err := parseProfileCommand(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noPositional(positional); err != nil {
-		return err
-	}
-	token, p, err := env.service().Token(ctx, *name)
+	token, p, err := env.service().Token(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -250,16 +238,12 @@ func tokenCmd(ctx context.Context, args []string, env *Env) error {
 
 func logoutCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("logout", flag.ContinueOnError)
-	name := fs.String("profile", "", "profile name (optional when there is only one)")
-	positional, err := parse(fs, args)
+	name, err := parseProfileCommand(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noPositional(positional); err != nil {
-		return err
-	}
-	token, before, _ := env.service().Token(ctx, *name) // to tell whether there was a token, and until when it is valid
-	p, err := env.service().SignOut(ctx, *name)
+	token, before, _ := env.service().Token(ctx, name) // to tell whether there was a token, and until when it is valid
+	p, err := env.service().SignOut(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -207,6 +207,18 @@ func flagUsage(fs *flag.FlagSet) string {
 	return b.String()
 }
 
+// parseProfileCommand parses the flags of a command that works on one
+// profile (--profile, which may be left out when there is only one) and
+// takes no arguments; fs holds the command's other flags already.
+func parseProfileCommand(fs *flag.FlagSet, args []string) (profile string, err error) {
+	name := fs.String("profile", "", "profile name (optional when there is only one)")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return *name, noPositional(positional)
+}
+
 func noPositional(positional []string) error {
 	if len(positional) > 0 {
 		return usagef("unexpected argument %q", positional[0])

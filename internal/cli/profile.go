@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -84,11 +83,12 @@ func profileAdd(args []string, env *Env) error {
 		saved = *added
 		return nil
 	})
-	var corrupt *profiles.CorruptError
-	if errors.As(err, &corrupt) {
-		fmt.Fprintln(env.Stderr, corrupt.Error()) // set aside; the new profile was saved
-	} else if err != nil {
+	notice, err := profiles.Saved(err)
+	if err != nil {
 		return err
+	}
+	if notice != "" {
+		fmt.Fprintln(env.Stderr, notice)
 	}
 	fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
 	return nil
@@ -271,9 +271,6 @@ func ImportFile(store *profiles.Store, path, newName string) (profiles.Profile, 
 		added = *np
 		return nil
 	})
-	var corrupt *profiles.CorruptError
-	if errors.As(err, &corrupt) {
-		err = nil // set aside; the import was saved
-	}
+	_, err = profiles.Saved(err) // a damaged file was set aside: the import was saved
 	return added, err
 }

@@ -54,3 +54,17 @@ func TestCheckInputSaysWhatToFix(t *testing.T) {
 		})
 	}
 }
+
+func TestSavedTellsANoticeFromAFailure(t *testing.T) {
+	notice, err := Saved(&CorruptError{})
+	if err != nil || notice == "" {
+		t.Errorf("a bare CorruptError: notice %q, err %v; want a notice and no failure", notice, err)
+	}
+	failure := errors.New("disk full")
+	if notice, err := Saved(failure); notice != "" || err != failure {
+		t.Errorf("a failure: notice %q, err %v", notice, err)
+	}
+	if notice, err := Saved(nil); notice != "" || err != nil {
+		t.Errorf("nil: notice %q, err %v", notice, err)
+	}
+}

@@ -41,6 +41,16 @@ func (e *CorruptError) Error() string {
 // Unwrap returns what was wrong with the file.
 func (e *CorruptError) Unwrap() error { return e.Err }
 
+// Saved reads what Update returned: a *CorruptError alone means the change
+// was saved after the damaged file was set aside, and notice says so for the
+// operator; any other error is a failure.
+func Saved(err error) (notice string, failure error) {
+	if corrupt, ok := err.(*CorruptError); ok {
+		return corrupt.Error(), nil
+	}
+	return "", err
+}
+
 // Store reads and writes one profiles file.
 type Store struct {
 	// Path is the file; "" means DefaultPath, looked up at each call.
