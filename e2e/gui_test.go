@@ -60,18 +60,7 @@ func TestSigningInThroughTheAppShowsTheAccountAndCopiesTheToken(t *testing.T) {
 	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
 	main := waitWindow(t, "^Partnerdesk$", 30*time.Second)
 
-	// Ctrl+Enter is the card's Sign in. The page may still be loading when
-	// the window maps, so press until the sign-in window shows.
-	var signin string
-	eventually(t, 30*time.Second, "the sign-in window opening", func() bool {
-		if signin = findWindow("Partnerdesk sign-in"); signin != "" {
-			return true
-		}
-		key(t, main, "ctrl+Return")
-		time.Sleep(time.Second)
-		signin = findWindow("Partnerdesk sign-in")
-		return signin != ""
-	})
+	signin := openSignInFromTheApp(t, main)
 	eventually(t, 20*time.Second, "the sandbox's consent page loading", func() bool {
 		return strings.Contains(windowTitle(t, signin), "127.0.0.1")
 	})

@@ -88,20 +88,25 @@ type result struct {
 // run runs a command to its end and returns what it printed and its exit code.
 func (o *operator) run(args ...string) result {
 	o.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := o.command(ctx, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		o.t.Fatalf("run %v: %v", args, err)
-	}
-	return result{stdout.String(), stderr.String(), code}
+	return o.runWith(nil, nil, args...)
+}
+
+// openSignInFromTheApp presses the card's Sign in (Ctrl+Enter) in the main
+// window until the sign-in window shows, and returns that window. The page
+// may still be loading when the main window maps.
+func openSignInFromTheApp(t *testing.T, main string) string {
+	t.Helper()
+	var signin string
+	eventually(t, 30*time.Second, "the sign-in window opening", func() bool {
+		if signin = findWindow("Partnerdesk sign-in"); signin != "" {
+			return true
+		}
+		key(t, main, "ctrl+Return")
+		time.Sleep(time.Second)
+		signin = findWindow("Partnerdesk sign-in")
+		return signin != ""
+	})
+	return signin
 }
 
 // mustRun runs a command that has to succeed.

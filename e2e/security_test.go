@@ -470,16 +470,7 @@ func TestSecurityHostilePageInTheSignInWindow(t *testing.T) {
 	}
 	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
 	main := waitWindow(t, "^Partnerdesk$", 30*time.Second)
-	var signin string
-	eventually(t, 30*time.Second, "the sign-in window opening", func() bool {
-		if signin = findWindow("Partnerdesk sign-in"); signin != "" {
-			return true
-		}
-		key(t, main, "ctrl+Return")
-		time.Sleep(time.Second)
-		signin = findWindow("Partnerdesk sign-in")
-		return signin != ""
-	})
+	signin := openSignInFromTheApp(t, main)
 
 	var got map[string]any
 	select {
