@@ -99,14 +99,7 @@ func (a *App) checkKeychain(ctx context.Context) {
 // noteKeychain records whether the keychain can be used, after a probe or
 // any call that reached it, and tells the page when that changes.
 func (a *App) noteKeychain(err error) {
-	var (
-		unavailable *vault.UnavailableError
-		slow        *vault.TimeoutError
-	)
-	problem := ""
-	if errors.As(err, &unavailable) || errors.As(err, &slow) {
-		problem = explain.Message(err)
-	}
+	problem := explain.KeychainAdvice(err)
 	a.mu.Lock()
 	changed := problem != a.keychainProblem
 	a.keychainProblem = problem
@@ -229,6 +222,7 @@ func (a *App) importProfile(path string) {
 var stageMessages = map[signin.Stage]string{
 	signin.StageOpening:   "Opening the sign-in window…",
 	signin.StageWaiting:   "Sign in and approve access in the sign-in window.",
+	signin.StageBrowser:   "Sign in and approve access in your browser.",
 	signin.StageStoring:   "Saving the token in your keychain…",
 	signin.StageVerifying: "Checking your account with Zapier…",
 }
@@ -498,6 +492,16 @@ type PasteStart struct {
 // StartPaste opens the authorize page in the system browser for a sign-in
 // whose answer the operator will paste (CompletePaste).
 func (a *App) StartPaste(id string, force bool) (PasteStart, error) {
+	a.mu.Lock()
+	busy := a.cancelIn != nil
+	if !busy {
+		a.signing = id
+	}
+	a.mu.Unlock()
+	if busy {
+		signinwindow.Present()
+		return PasteStart{}, errors.New(explain.Message(signinwindow.ErrInProgress))
+	}
 	attempt, err := a.service.BeginPaste(id, force)
 	if err != nil {
 		return PasteStart{}, errors.New(explain.Message(err))

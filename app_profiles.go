@@ -144,15 +144,18 @@ func (a *App) ExportProfile(id string) (string, error) {
 	}
 	data, err := profiles.Export(*p)
 	if err != nil {
-		return "", err
+		return "", errors.New(explain.Message(err))
 	}
 	path, err := wailsruntime.SaveFileDialog(a.ctx, wailsruntime.SaveDialogOptions{
 		Title:           "Save the profile " + p.Name,
 		DefaultFilename: p.Name + profiles.ExchangeExt,
 		Filters:         []wailsruntime.FileFilter{{DisplayName: "Partnerdesk profiles", Pattern: "*" + profiles.ExchangeExt}},
 	})
-	if err != nil || path == "" {
-		return "", err // cancelled
+	if err != nil {
+		return "", fmt.Errorf("The save window could not be opened: %v", err)
+	}
+	if path == "" {
+		return "", nil // cancelled
 	}
 	if !strings.HasSuffix(strings.ToLower(path), profiles.ExchangeExt) {
 		path += profiles.ExchangeExt
@@ -169,8 +172,11 @@ func (a *App) ImportProfileFile() (*ProfileView, error) {
 		Title:   "Open a Partnerdesk profile",
 		Filters: []wailsruntime.FileFilter{{DisplayName: "Partnerdesk profiles", Pattern: "*" + profiles.ExchangeExt}},
 	})
-	if err != nil || path == "" {
-		return nil, err // cancelled
+	if err != nil {
+		return nil, fmt.Errorf("The file window could not be opened: %v", err)
+	}
+	if path == "" {
+		return nil, nil // cancelled
 	}
 	p, err := cli.ImportFile(a.env.Profiles, path, "")
 	if err != nil {

@@ -1,11 +1,13 @@
 // Injected before the page loads (Playwright addInitScript) to stand in for what Wails
 // provides: window.go.main.App and window.runtime. For screenshots and browser checks
-// only; never shipped. `scenario` is { state, signIn: 'pending' | 'ok', browse }, where
+// only; never shipped. `scenario` is { state, signIn: 'pending' | 'ok', browse, paste }, where
 // browse is { size, mode, pageSize, stopAllAt, asOfMinutes } and mode one of 'live'
 // (default), 'offline' (saved rows and an offline error), 'cached' (saved rows, then
 // nothing: still asking Zapier), 'rate-limited' (a wait that
 // never ends), 'token-invalid', 'server', 'slow' (first page never comes), 'manual'
 // (nothing is sent: the script plays Go, with window.__jobs and window.__rows(resourceId, n)).
+// paste is 'ok' (default: an address starting with the redirect URI signs in, any
+// other is refused with retry) or 'pending' (CompletePaste never answers).
 // window.__emit(name, payload) fires a Go event from the test script.
 // window.__cspViolations collects Content-Security-Policy violations.
 
@@ -17,6 +19,8 @@ function installFakeWails(scenario) {
   })
 
   const state = structuredClone(scenario.state)
+  state.keychain ??= { problem: '', sessionOnly: false }
+  for (const p of state.profiles) p.missingScopes ??= []
   const handlers = {}
   const find = (id) => state.profiles.find((p) => p.id === id)
   const later = (v, ms = 150) => new Promise((r) => setTimeout(() => r(v), ms))
@@ -157,8 +161,60 @@ function installFakeWails(scenario) {
           scenario.signIn === 'pending'
             ? new Promise(() => {})
             : later({ ok: false, cancelled: false, message: 'You declined access on Zapier’s page.', profile: null }),
+        SignInWithBrowser: () =>
+          scenario.signIn === 'pending'
+            ? new Promise(() => {})
+            : later({ ok: false, cancelled: false, message: 'You declined access on the sign-in page, so nothing was saved. Sign in again when you are ready.', profile: null }),
+        StartPaste: (id) =>
+          later({ authorizeUrl: 'https://zapier.com/oauth/authorize/?response_type=token&client_id=AbCdEf1234567&state=q9', redirectUri: find(id).redirectUri }, 300),
+        CompletePaste: (address) => {
+          if (scenario.paste === 'pending') return new Promise(() => {})
+          const p = state.profiles.find((q) => q.id === state.activeProfileId) ?? state.profiles[0]
+          if (!address.startsWith(p.redirectUri)) {
+            return later({ ok: false, cancelled: false, retry: true, profile: null, message: "That address is not the profile's registered redirect URI. Once Zapier has sent you there, copy the whole address from the browser's address bar." }, 400)
+          }
+          return later({ ok: true, cancelled: false, retry: false, message: 'Signed in.', profile: p }, 400)
+        },
+        CancelPaste: async () => {},
+        UpdateProfile: (id, np) => {
+          const p = find(id)
+          Object.assign(p, { name: np.name, clientId: np.clientId, redirectUri: np.redirectUri, scopes: np.scopes.split(/\s+/).filter(Boolean) })
+          return later(structuredClone(p))
+        },
+        RemoveProfile: (id) => {
+          state.profiles = state.profiles.filter((p) => p.id !== id)
+          return later(undefined)
+        },
+        RemoveAllData: () => {
+          state.profiles = []
+          return later(undefined, 400)
+        },
+        SignOutExpired: () => {
+          let n = 0
+          for (const p of state.profiles) {
+            if (p.signedIn && (p.expired || Date.parse(p.expiresAt) <= Date.now())) {
+              Object.assign(p, { signedIn: false, expired: false, identity: null, grantedScopes: [], missingScopes: [], obtainedAt: null, expiresAt: null, lastVerifiedAt: null })
+              n++
+            }
+          }
+          setTimeout(() => window.__emit('state:changed'), 200)
+          return later(n, 200)
+        },
+        MaskedToken: () => later('zpk_…9f3a', 60),
+        ShowToken: () => later('zpk_live_7Hq2mVx9cR4tLw8bN3kYp6dFs1gJz5eA0u9f3a', 60),
+        ExportProfile: (id) => later(`/home/ada/${find(id).name}.pdprofile`, 200),
+        ImportProfileFile: () => later(null, 200),
+        KeepTokensInMemory: () => {
+          state.keychain = { problem: '', sessionOnly: true }
+          setTimeout(() => window.__emit('state:changed'), 50)
+          return later(undefined, 100)
+        },
         CancelSignIn: async () => {},
-        Verify: (id) => later(find(id)),
+        Verify: (id) => {
+          const p = find(id)
+          Object.assign(p, { lastVerifiedAt: new Date().toISOString(), lastVerifyOk: !p.tokenInvalid })
+          return later(structuredClone(p), 500)
+        },
         CopyToken: () => later(undefined),
         SignOut: (id) => later({ ...find(id), signedIn: false }),
         OpenURL: async () => {},

@@ -35,6 +35,7 @@ const profile = (over) => ({
   lastVerifiedAt: null,
   lastVerifyOk: false,
   lastVerifyNote: '',
+  missingScopes: [],
   ...over,
 })
 const signedIn = (over) =>
@@ -71,6 +72,20 @@ const many = [
   sandboxProfile,
 ]
 const state = (active, over = {}) => ({ profiles: many, activeProfileId: active, notice: '', version: '0.1.0', ...over })
+// For the token overview: one token lacking a scope it asked for, and expiring soon.
+const reporting = signedIn({
+  id: 'p-reports',
+  name: 'Reporting',
+  identity: { id: '43', fullName: 'Grace Hopper', email: 'grace@acme.example' },
+  grantedScopes: ['profile', 'zap'],
+  missingScopes: ['zap:runs'],
+  obtainedAt: iso(-565),
+  expiresAt: iso(35),
+  lastVerifiedAt: iso(-300),
+})
+const overviewState = (over = {}) => state('p-acme', { profiles: [...many.slice(0, 1), reporting, ...many.slice(1)], ...over })
+const KEYCHAIN_PROBLEM =
+  'Partnerdesk cannot reach your system keychain (no Secret Service on the session bus). Tokens are kept only in the keychain, so nothing was saved. Make sure a keychain such as GNOME Keyring or KWallet is installed and running in your desktop session, then try again.'
 
 let shots = [
   { name: 'welcome', scenario: { state: { profiles: [], activeProfileId: '', notice: '', version: '0.1.0' } } },
@@ -134,6 +149,134 @@ let shots = [
     },
   },
   { name: 'small-window', scenario: { state: state('p-acme') }, viewport: { width: 760, height: 520 } },
+
+  // Profiles and tokens (issue 5).
+  {
+    name: 'tokens-overview',
+    scenario: { state: overviewState() },
+    act: async (page) => {
+      await page.getByRole('button', { name: /^All tokens/ }).click()
+      await page.getByRole('heading', { name: 'All tokens' }).waitFor()
+    },
+  },
+  {
+    name: 'tokens-verified',
+    scenario: { state: overviewState() },
+    act: async (page) => {
+      await page.getByRole('button', { name: /^All tokens/ }).click()
+      await page.getByRole('row', { name: /Reporting/ }).getByRole('button', { name: 'Verify now' }).click()
+      await page.getByText(/missing zap:runs\./).waitFor()
+    },
+  },
+  {
+    name: 'tokens-sign-out-expired',
+    scenario: { state: overviewState() },
+    act: async (page) => {
+      await page.getByRole('button', { name: /^All tokens/ }).click()
+      await page.getByRole('button', { name: /Sign out of all expired/ }).click()
+      await page.getByRole('alertdialog').waitFor()
+    },
+  },
+  {
+    name: 'tokens-small-window',
+    scenario: { state: overviewState() },
+    viewport: { width: 760, height: 520 },
+    act: async (page) => {
+      await page.getByRole('button', { name: /^All tokens/ }).click()
+      await page.getByRole('heading', { name: 'All tokens' }).waitFor()
+    },
+  },
+  {
+    name: 'token-masked',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByText('zpk_…9f3a').waitFor()
+    },
+  },
+  {
+    name: 'token-shown',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Show', exact: true }).click()
+      await page.getByText(/Hides in/).waitFor()
+    },
+  },
+  {
+    name: 'paste-dialog',
+    scenario: { state: state('p-staging') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Sign in with my browser' }).click()
+      await page.getByLabel('The address your browser ended on').waitFor()
+    },
+  },
+  {
+    name: 'paste-retry',
+    scenario: { state: state('p-staging') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Sign in with my browser' }).click()
+      await page.getByLabel('The address your browser ended on').fill('https://zapier.com/app/dashboard')
+      await page.getByRole('button', { name: 'Continue' }).click()
+      await page.getByRole('alert').waitFor()
+    },
+  },
+  {
+    name: 'paste-checking',
+    scenario: { state: state('p-staging'), paste: 'pending' },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Sign in with my browser' }).click()
+      await page
+        .getByLabel('The address your browser ended on')
+        .fill('https://acme.example/oauth/zapier#access_token=…&token_type=Bearer&state=q9')
+      await page.getByRole('button', { name: 'Continue' }).click()
+      await page.evaluate(() =>
+        window.__emit('signin:progress', { profileId: 'p-staging', stage: 'storing', message: "Saving the token in your keychain…" }),
+      )
+    },
+  },
+  {
+    name: 'browser-sign-in',
+    scenario: { state: state('p-sandbox'), signIn: 'pending' },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Sign in with my browser' }).click()
+      await page.evaluate(() =>
+        window.__emit('signin:progress', { profileId: 'p-sandbox', stage: 'waiting', message: 'Sign in and approve access in the sign-in window.' }),
+      )
+    },
+  },
+  {
+    name: 'keychain-problem',
+    scenario: { state: state('p-staging', { keychain: { problem: KEYCHAIN_PROBLEM, sessionOnly: false } }) },
+  },
+  {
+    name: 'keychain-session-only',
+    scenario: { state: state('p-acme', { keychain: { problem: '', sessionOnly: true } }) },
+  },
+  {
+    name: 'edit-profile',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByText('App settings').click()
+      await page.getByRole('button', { name: 'Edit…' }).click()
+      await page.getByRole('heading', { name: /^Edit / }).waitFor()
+    },
+  },
+  {
+    name: 'remove-profile',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByText('App settings').click()
+      await page.getByRole('button', { name: 'Remove profile…' }).click()
+      await page.getByRole('alertdialog').waitFor()
+    },
+  },
+  {
+    name: 'remove-all-data',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Remove all my data…' }).click()
+      await page.getByLabel('Type REMOVE to confirm').fill('REMO')
+    },
+  },
 
   // Browse: the fake Go side has 10,000 Zaps (see fake-wails.js).
   {

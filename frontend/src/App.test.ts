@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import App from './App.svelte'
 import { installFakeBackend } from './test/fakeBackend'
 import { makeProfile, signedInProfile } from './test/fixtures'
@@ -63,6 +63,7 @@ describe('App', () => {
       activeProfileId: 'p-acme',
       notice: '',
       version: '1',
+      keychain: { problem: '', sessionOnly: false },
     })
     fake.emit('state:changed')
     expect(await screen.findByText('Zapier no longer accepts this token.')).toBeInTheDocument()
@@ -88,5 +89,144 @@ describe('App', () => {
     await user.click(within(screen.getByRole('main')).getByRole('button', { name: 'Add profile' }))
     expect(fake.App.AddProfile).toHaveBeenCalled()
     expect(await screen.findByRole('heading', { level: 1, name: 'Staging' })).toBeInTheDocument()
+  })
+})
+
+describe('App: profiles and tokens', () => {
+  const staging = makeProfile({ id: 'p-staging', name: 'Acme staging' })
+
+  it('opens the token overview from the sidebar, and a profile from it', async () => {
+    installFakeBackend({ profiles: [acme, staging], activeProfileId: 'p-acme' })
+    render(App)
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('button', { name: /^All tokens/ }))
+    expect(screen.getByRole('heading', { level: 1, name: 'All tokens' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: /^All tokens/ })).toHaveAttribute('aria-current', 'page')
+    const nav = screen.getByRole('navigation', { name: 'Profiles' })
+    expect(within(nav).getByRole('button', { name: /Acme production/ })).not.toHaveAttribute('aria-current')
+    expect(screen.getAllByTestId('token-row')).toHaveLength(2)
+
+    await user.click(screen.getByRole('button', { name: 'Acme staging' }))
+    expect(screen.getByRole('heading', { level: 1, name: 'Acme staging' })).toBeInTheDocument()
+    expect(screen.getByRole('tab', { name: 'Account' })).toHaveAttribute('aria-selected', 'true')
+  })
+
+  it('edits a profile from its card and shows the new name', async () => {
+    const fake = installFakeBackend({ profiles: [acme, staging], activeProfileId: 'p-acme' })
+    render(App)
+    const user = userEvent.setup()
+    await screen.findByRole('heading', { level: 1, name: 'Acme production' })
+    await user.click(screen.getByText('App settings'))
+    await user.click(screen.getByRole('button', { name: 'Edit…' }))
+    const name = screen.getByLabelText('Profile name')
+    expect(name).toHaveValue('Acme production')
+    await user.clear(name)
+    await user.type(name, 'Acme live')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+
+    expect(fake.App.UpdateProfile).toHaveBeenCalledWith('p-acme', expect.objectContaining({ name: 'Acme live' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Acme live' })).toBeInTheDocument()
+    expect(within(screen.getByRole('navigation', { name: 'Profiles' })).getByRole('button', { name: /Acme live/ })).toBeInTheDocument()
+  })
+
+  it('leaves the edit form unchanged on Cancel', async () => {
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
+    render(App)
+    const user = userEvent.setup()
+    await screen.findByRole('heading', { level: 1, name: 'Acme production' })
+    await user.click(screen.getByText('App settings'))
+    await user.click(screen.getByRole('button', { name: 'Edit…' }))
+    await user.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(screen.getByRole('heading', { level: 1, name: 'Acme production' })).toBeInTheDocument()
+    expect(fake.App.UpdateProfile).not.toHaveBeenCalled()
+  })
+
+  it('removes a profile and opens the next one', async () => {
+    const fake = installFakeBackend({ profiles: [acme, staging], activeProfileId: 'p-acme' })
+    render(App)
+    const user = userEvent.setup()
+    await screen.findByRole('heading', { level: 1, name: 'Acme production' })
+    await user.click(screen.getByText('App settings'))
+    await user.click(screen.getByRole('button', { name: 'Remove profile…' }))
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Remove profile' }))
+    expect(fake.App.RemoveProfile).toHaveBeenCalledWith('p-acme')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Acme staging' })).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /Acme production/ })).toBeNull()
+  })
+
+  it('removes all data after the typed confirmation, back to the welcome screen', async () => {
+    const fake = installFakeBackend({ profiles: [acme, staging], activeProfileId: 'p-acme' })
+    render(App)
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('button', { name: 'Remove all my data…' }))
+    const dialog = screen.getByRole('alertdialog', { name: 'Remove all your Partnerdesk data?' })
+    expect(dialog).toHaveTextContent('all 2 profiles and their settings')
+    await user.click(within(dialog).getByRole('button', { name: 'Remove everything' }))
+    expect(fake.App.RemoveAllData).not.toHaveBeenCalled()
+    await user.type(screen.getByLabelText('Type REMOVE to confirm'), 'REMOVE')
+    await user.click(within(dialog).getByRole('button', { name: 'Remove everything' }))
+    expect(fake.App.RemoveAllData).toHaveBeenCalledOnce()
+    expect(await screen.findByRole('button', { name: /Try the Sandbox/ })).toBeInTheDocument()
+  })
+
+  it('imports a profile file from the sidebar and opens it', async () => {
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
+    render(App)
+    await userEvent.click(await screen.findByRole('button', { name: 'Import profile file…' }))
+    expect(fake.App.ImportProfileFile).toHaveBeenCalledOnce()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Imported' })).toBeInTheDocument()
+  })
+
+  it('does nothing when the open dialog is cancelled, and shows Go’s words when the file is bad', async () => {
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
+    fake.App.ImportProfileFile.mockResolvedValueOnce(null)
+    render(App)
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('button', { name: 'Import profile file…' }))
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Import profile file…' })).toBeEnabled())
+    expect(screen.getByRole('heading', { level: 1, name: 'Acme production' })).toBeInTheDocument()
+    expect(screen.queryByRole('alert')).toBeNull()
+
+    fake.App.ImportProfileFile.mockRejectedValueOnce('This is not a Partnerdesk profile file, or it is damaged.')
+    await user.click(screen.getByRole('button', { name: 'Import profile file…' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('The profile file was not added')
+    expect(alert).toHaveTextContent('This is not a Partnerdesk profile file, or it is damaged.')
+  })
+
+  it('offers to import a profile file on the welcome screen', async () => {
+    const fake = installFakeBackend()
+    render(App)
+    await userEvent.click(await screen.findByRole('button', { name: 'Import profile file…' }))
+    expect(fake.App.ImportProfileFile).toHaveBeenCalledOnce()
+    expect(await screen.findByRole('heading', { level: 1, name: 'Imported' })).toBeInTheDocument()
+  })
+
+  it('shows the keychain problem, and after "Keep tokens for this session only" the memory banner', async () => {
+    const fake = installFakeBackend({
+      profiles: [acme],
+      activeProfileId: 'p-acme',
+      keychain: { problem: 'Your keychain did not answer within 30s. It may be locked: unlock it, then try again.', sessionOnly: false },
+    })
+    render(App)
+    const user = userEvent.setup()
+    expect(await screen.findByText('Partnerdesk cannot use your keychain')).toBeInTheDocument()
+    expect(screen.getByText(/Your keychain did not answer within 30s/)).toBeInTheDocument()
+
+    await user.click(screen.getByRole('button', { name: 'Keep tokens for this session only' }))
+    expect(fake.App.KeepTokensInMemory).toHaveBeenCalledOnce()
+    expect(await screen.findByText('Tokens are kept in memory only until you quit Partnerdesk.')).toBeInTheDocument()
+    expect(screen.queryByText('Partnerdesk cannot use your keychain')).toBeNull()
+
+    // It stays on every view.
+    await user.click(screen.getByRole('button', { name: /^All tokens/ }))
+    expect(screen.getByText('Tokens are kept in memory only until you quit Partnerdesk.')).toBeInTheDocument()
+  })
+
+  it('shows the keychain problem on the welcome screen too', async () => {
+    installFakeBackend({ keychain: { problem: 'No keychain was found.', sessionOnly: false } })
+    render(App)
+    expect(await screen.findByText('No keychain was found.')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: /Try the Sandbox/ })).toBeInTheDocument()
   })
 })

@@ -20,6 +20,7 @@ import (
 var stageWords = map[signin.Stage]string{
 	signin.StageOpening:   "Opening the sign-in window…",
 	signin.StageWaiting:   "Waiting for you to sign in and approve in the sign-in window…",
+	signin.StageBrowser:   "Your browser shows Zapier's sign-in page: sign in and approve there…",
 	signin.StageStoring:   "Saving the token in your keychain…",
 	signin.StageVerifying: "Checking the account with Zapier…",
 }

@@ -97,6 +97,22 @@ func Message(err error) string {
 	return capitalize(err.Error())
 }
 
+// KeychainAdvice explains, when the app starts, why the keychain cannot be
+// used and how to fix it; "" when err is not about the keychain.
+func KeychainAdvice(err error) string {
+	var (
+		unavailable *vault.UnavailableError
+		slow        *vault.TimeoutError
+	)
+	switch {
+	case errors.As(err, &unavailable):
+		return "Partnerdesk cannot reach your system keychain (" + unavailable.Reason + "), where it keeps tokens. Make sure a keychain such as GNOME Keyring or KWallet is installed and running in your desktop session, then restart Partnerdesk."
+	case errors.As(err, &slow):
+		return fmt.Sprintf("Your keychain did not answer within %s: it may be locked and waiting for its password. Unlock it, then try again.", slow.After.Round(time.Second))
+	}
+	return ""
+}
+
 func apiMessage(e *partnerapi.APIError) string {
 	switch {
 	case e.Status == http.StatusForbidden && e.Scope != "":

@@ -36,11 +36,10 @@ func (s *Service) SignInWithBrowser(ctx context.Context, nameOrID string, opts O
 	}
 	defer receiver.Close()
 
-	s.progress(StageOpening)
 	if err := s.openBrowser(a.url); err != nil {
 		return a.profile, err
 	}
-	s.progress(StageWaiting)
+	s.progress(StageBrowser)
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
@@ -86,7 +85,7 @@ func (s *Service) BeginPaste(nameOrID string, force bool) (*PasteAttempt, error)
 	if err := s.openBrowser(a.url); err != nil {
 		return nil, err
 	}
-	s.progress(StageWaiting)
+	s.progress(StageBrowser)
 	return &PasteAttempt{s: s, a: a, matcher: m}, nil
 }
 

@@ -36,6 +36,7 @@ type Stage string
 const (
 	StageOpening   Stage = "opening"   // the sign-in window is being opened
 	StageWaiting   Stage = "waiting"   // waiting for the operator on the provider's page
+	StageBrowser   Stage = "browser"   // waiting for the operator in the system browser
 	StageStoring   Stage = "storing"   // saving the token in the keychain
 	StageVerifying Stage = "verifying" // asking the API who signed in
 	StageKeychain  Stage = "keychain-slow"

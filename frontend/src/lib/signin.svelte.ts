@@ -1,12 +1,18 @@
 // The one sign-in attempt that can run at a time, shared by the card that started it
-// and the sidebar. Go opens its own sign-in window; this only follows its progress
-// events and keeps the outcome that the card shows when it was not a success.
+// and the sidebar. Go opens its own sign-in window (or, for "Sign in with my browser"
+// on a redirect URI on this computer, the system browser); this only follows its
+// progress events and keeps the outcome that the card shows when it was not a success.
+// The "paste the address" sign-in is a dialog of its own (PasteSignIn.svelte).
 
 import { backend, errorMessage, onSignInProgress } from './api/backend'
 import type { SignInOutcome, SignInStage } from './api/types'
 
+/** window: Zapier's page in Partnerdesk's sign-in window; browser: in the system browser. */
+export type SignInMethod = 'window' | 'browser'
+
 export type SignInAttempt = {
   profileId: string
+  method: SignInMethod
   stage: SignInStage
   message: string
   cancelling: boolean
@@ -23,10 +29,28 @@ export type SignInProblem = {
 export const STAGE_TEXT: Record<SignInStage, string> = {
   opening: 'Opening the Zapier sign-in window…',
   waiting: 'Sign in and allow access in the Zapier window. Partnerdesk is waiting for it.',
+  browser: 'Sign in and allow access in your web browser. Partnerdesk is waiting for it.',
   storing: "Saving the token in this computer's keychain…",
   'keychain-slow': 'Still waiting for the keychain. It may be asking for your password in another window.',
   verifying: 'Checking the new token with Zapier…',
   done: 'Signed in.',
+}
+
+/**
+ * The browser method's own words for the stages that happen in the browser. Go's
+ * messages for these stages speak of the sign-in window, so they are not used here.
+ */
+export const BROWSER_STAGE_TEXT: Partial<Record<SignInStage, string>> = {
+  opening: 'Opening Zapier’s page in your web browser…',
+  waiting:
+    'Sign in and allow access in your web browser. Partnerdesk is waiting for it and comes back to the front when it is done.',
+  browser:
+    'Sign in and allow access in your web browser. Partnerdesk is waiting for it and comes back to the front when it is done.',
+}
+
+function stageText(method: SignInMethod, stage: SignInStage, fromGo: string): string {
+  if (method === 'browser' && BROWSER_STAGE_TEXT[stage]) return BROWSER_STAGE_TEXT[stage]
+  return fromGo.trim() || STAGE_TEXT[stage]
 }
 
 class SignInController {
@@ -41,17 +65,18 @@ class SignInController {
    * Runs one attempt and resolves with Go's outcome, or null when it could not run
    * (another attempt is open, or Go failed). Failures land in `problem`.
    */
-  async start(profileId: string, force: boolean): Promise<SignInOutcome | null> {
+  async start(profileId: string, force: boolean, method: SignInMethod = 'window'): Promise<SignInOutcome | null> {
     if (this.attempt) return null
     this.problem = null
-    this.attempt = { profileId, stage: 'opening', message: STAGE_TEXT.opening, cancelling: false }
+    this.attempt = { profileId, method, stage: 'opening', message: stageText(method, 'opening', ''), cancelling: false }
     const stop = onSignInProgress((p) => {
       if (!this.attempt || p.profileId !== this.attempt.profileId) return
       this.attempt.stage = p.stage
-      this.attempt.message = p.message.trim() || STAGE_TEXT[p.stage]
+      this.attempt.message = stageText(this.attempt.method, p.stage, p.message)
     })
     try {
-      const outcome = await backend.signIn(profileId, force)
+      const outcome =
+        method === 'browser' ? await backend.signInWithBrowser(profileId, force) : await backend.signIn(profileId, force)
       if (!outcome.ok) {
         this.problem = {
           profileId,
@@ -71,7 +96,7 @@ class SignInController {
     }
   }
 
-  /** Asks Go to close the sign-in window; start() then resolves as cancelled. */
+  /** Asks Go to stop the attempt (closing its window, or no longer listening for the browser); start() then resolves as cancelled. */
   async cancel(): Promise<void> {
     if (!this.attempt || this.attempt.cancelling) return
     this.attempt.cancelling = true

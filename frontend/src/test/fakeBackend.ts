@@ -3,7 +3,9 @@
 // can inspect or re-program; emit() fires a Go event. Like Go, it remembers added
 // profiles and the selected one, so GetState after AddProfile includes the new one.
 // FetchResource answers "job-1", "job-2", …; sendPage/sendWait/sendError then play
-// Go's part for the latest job (or the one named).
+// Go's part for the latest job (or the one named). The profile methods (UpdateProfile,
+// RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile) change what GetState
+// returns, as Go does; ShowToken answers FAKE_TOKEN and MaskedToken its masked form.
 
 import { vi, type Mock } from 'vitest'
 import { resetEventsForTests } from '../lib/api/backend'
@@ -42,13 +44,25 @@ export type FakeBackend = {
   sendError(kind: ResourceErrorKind, message?: string, scope?: string): void
 }
 
+/** What the fake ShowToken answers: long enough that expectNothingTokenLike would catch it. */
+export const FAKE_TOKEN = 'zpk_live_4f1c0a9e7b2d48c6a1e3f5b7d9c2e4a6'
+/** What the fake MaskedToken answers. */
+export const FAKE_MASKED = 'zpk_…e4a6'
+
 export function installFakeBackend(
   state: Partial<AppState> = {},
   opts: { resources?: ResourceInfo[] } = {},
 ): FakeBackend {
   const jobs: FakeJob[] = []
   const sent = new Map<string, number>()
-  const full: AppState = { profiles: [], activeProfileId: '', notice: '', version: '0.0.0-test', ...state }
+  const full: AppState = {
+    profiles: [],
+    activeProfileId: '',
+    notice: '',
+    version: '0.0.0-test',
+    keychain: { problem: '', sessionOnly: false },
+    ...state,
+  }
   const remember = (p: ProfileView) => {
     full.profiles = [...full.profiles.filter((q) => q.id !== p.id), p]
     return p
@@ -74,6 +88,45 @@ export function installFakeBackend(
     }),
     CancelFetch: vi.fn(async () => {}),
     CopyRow: vi.fn(async () => {}),
+    UpdateProfile: vi.fn(async (id, p) => {
+      const old = full.profiles.find((q) => q.id === id) ?? makeProfile({ id })
+      const scopes = p.scopes.split(/\s+/).filter((s) => s !== '')
+      const updated = { ...old, name: p.name, clientId: p.clientId, redirectUri: p.redirectUri, scopes }
+      full.profiles = full.profiles.map((q) => (q.id === id ? updated : q))
+      return structuredClone(updated)
+    }),
+    RemoveProfile: vi.fn(async (id) => {
+      full.profiles = full.profiles.filter((q) => q.id !== id)
+    }),
+    RemoveAllData: vi.fn(async () => {
+      full.profiles = []
+      full.activeProfileId = ''
+    }),
+    SignOutExpired: vi.fn(async () => {
+      const now = Date.now()
+      let n = 0
+      full.profiles = full.profiles.map((q) => {
+        const expired = q.signedIn && (q.expired || (q.expiresAt !== null && Date.parse(q.expiresAt) <= now))
+        if (!expired) return q
+        n++
+        return { ...q, signedIn: false, expired: false, identity: null, grantedScopes: [], expiresAt: null }
+      })
+      return n
+    }),
+    MaskedToken: vi.fn(async () => FAKE_MASKED),
+    ShowToken: vi.fn(async () => FAKE_TOKEN),
+    ExportProfile: vi.fn(async () => '/home/operator/Acme production.pdprofile'),
+    ImportProfileFile: vi.fn(async () => remember(makeProfile({ id: 'p-imported', name: 'Imported' }))),
+    KeepTokensInMemory: vi.fn(async () => {
+      full.keychain = { problem: '', sessionOnly: true }
+    }),
+    SignInWithBrowser: vi.fn(async () => ({ ok: true, cancelled: false, message: '', profile: null })),
+    StartPaste: vi.fn(async (id) => ({
+      authorizeUrl: 'https://zapier.com/oauth/authorize/?response_type=token&state=s1',
+      redirectUri: full.profiles.find((q) => q.id === id)?.redirectUri ?? 'https://acme.example/oauth/zapier',
+    })),
+    CompletePaste: vi.fn(async () => ({ ok: true, cancelled: false, message: '', profile: null, retry: false })),
+    CancelPaste: vi.fn(async () => {}),
   }
   const handlers = new Map<string, Set<(...data: unknown[]) => void>>()
   window.go = { main: { App } }

@@ -21,6 +21,7 @@ export function makeProfile(over: Partial<ProfileView> = {}): ProfileView {
     lastVerifiedAt: null,
     lastVerifyOk: false,
     lastVerifyNote: '',
+    missingScopes: [],
     ...over,
   }
 }

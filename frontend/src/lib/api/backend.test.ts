@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { installFakeBackend } from '../../test/fakeBackend'
+import { FAKE_MASKED, FAKE_TOKEN, installFakeBackend } from '../../test/fakeBackend'
 import { makeProfile } from '../../test/fixtures'
 import { makeResource } from '../../test/fixtures'
 import {
@@ -15,6 +15,8 @@ import {
 import type {
   AppState,
   NewProfile,
+  PasteOutcome,
+  PasteStart,
   ProfileView,
   ResourceError,
   ResourceInfo,
@@ -52,7 +54,7 @@ describe('backend', () => {
       obtainedAt: '',
       lastVerifyNote: undefined,
     } as unknown as ProfileView
-    fake.App.GetState.mockResolvedValue({ profiles: [raw], activeProfileId: '', notice: '', version: '' })
+    fake.App.GetState.mockResolvedValue({ profiles: [raw], activeProfileId: '', notice: '', version: '' } as AppState)
     fake.App.Verify.mockResolvedValue(raw)
     const state = await backend.getState()
     expect(state.profiles[0]).toMatchObject({ scopes: [], grantedScopes: [], obtainedAt: null, lastVerifyNote: '' })
@@ -175,24 +177,37 @@ describe('events', () => {
   })
 })
 
-describe('the token never reaches the page', () => {
-  it('offers exactly these calls, and the only token one returns nothing', async () => {
+describe('the token reaches the page only on "Show"', () => {
+  it('offers exactly these calls, and only showToken returns the token', async () => {
     expect(Object.keys(backend).sort()).toEqual(
       [
         'addProfile',
         'addSandboxProfile',
         'cancelFetch',
+        'cancelPaste',
         'cancelSignIn',
+        'completePaste',
         'copyRow',
         'copyToken',
+        'exportProfile',
         'fetchResource',
         'frontendReady',
         'getState',
+        'importProfileFile',
+        'keepTokensInMemory',
         'listResources',
+        'maskedToken',
         'openURL',
+        'removeAllData',
+        'removeProfile',
         'selectProfile',
+        'showToken',
         'signIn',
+        'signInWithBrowser',
         'signOut',
+        'signOutExpired',
+        'startPaste',
+        'updateProfile',
         'verify',
       ].sort(),
     )
@@ -200,6 +215,9 @@ describe('the token never reaches the page', () => {
     fake.App.CopyToken.mockResolvedValue(undefined)
     await expect(backend.copyToken('p1')).resolves.toBeUndefined()
     expectTypeOf(backend.copyToken).returns.toEqualTypeOf<Promise<void>>()
+    await expect(backend.showToken('p1')).resolves.toBe(FAKE_TOKEN)
+    expect(fake.App.ShowToken).toHaveBeenCalledWith('p1')
+    await expect(backend.maskedToken('p1')).resolves.toBe(FAKE_MASKED)
   })
 
   it('has no token-bearing field in any type Go sends', () => {
@@ -207,9 +225,50 @@ describe('the token never reaches the page', () => {
     expectTypeOf<Tokenish<ProfileView>>().toEqualTypeOf<'tokenInvalid'>()
     expectTypeOf<Tokenish<AppState>>().toBeNever()
     expectTypeOf<Tokenish<SignInOutcome>>().toBeNever()
+    expectTypeOf<Tokenish<PasteOutcome>>().toBeNever()
+    expectTypeOf<Tokenish<PasteStart>>().toBeNever()
     expectTypeOf<Tokenish<ResourceInfo>>().toBeNever()
     expectTypeOf<Tokenish<ResourcePage>>().toBeNever()
     expectTypeOf<Tokenish<Row>>().toBeNever()
     expectTypeOf<Tokenish<ResourceError>>().toBeNever()
+  })
+})
+
+describe('profile, token and browser sign-in calls', () => {
+  it('pass their arguments through', async () => {
+    const fake = installFakeBackend({ profiles: [makeProfile()] })
+    const fields: NewProfile = { name: 'Renamed', clientId: 'c', redirectUri: 'https://a.example/cb', scopes: 'profile', authorizeUrl: '', apiBaseUrl: '' }
+    expect(await backend.updateProfile('p-acme', fields)).toMatchObject({ id: 'p-acme', name: 'Renamed' })
+    expect(fake.App.UpdateProfile).toHaveBeenCalledWith('p-acme', fields)
+    await backend.removeProfile('p-acme')
+    expect(fake.App.RemoveProfile).toHaveBeenCalledWith('p-acme')
+    await backend.signInWithBrowser('p-acme', true)
+    expect(fake.App.SignInWithBrowser).toHaveBeenCalledWith('p-acme', true)
+    await backend.startPaste('p-acme', false)
+    expect(fake.App.StartPaste).toHaveBeenCalledWith('p-acme', false)
+    await backend.completePaste('https://a.example/cb#access_token=x&state=s')
+    expect(fake.App.CompletePaste).toHaveBeenCalledWith('https://a.example/cb#access_token=x&state=s')
+    await backend.exportProfile('p-acme')
+    expect(fake.App.ExportProfile).toHaveBeenCalledWith('p-acme')
+  })
+
+  it('reads Go’s empty answers as the declared types', async () => {
+    const fake = installFakeBackend()
+    fake.App.GetState.mockResolvedValue({ profiles: [{ ...makeProfile(), missingScopes: null }], activeProfileId: '', notice: '', version: '' } as unknown as AppState)
+    const state = await backend.getState()
+    expect(state.keychain).toEqual({ problem: '', sessionOnly: false })
+    expect(state.profiles[0].missingScopes).toEqual([])
+    fake.App.ImportProfileFile.mockResolvedValue(null)
+    expect(await backend.importProfileFile()).toBeNull()
+    fake.App.ExportProfile.mockResolvedValue('')
+    expect(await backend.exportProfile('p')).toBe('')
+    fake.App.CompletePaste.mockResolvedValue({ ok: false, message: 'Not the redirect.' } as unknown as PasteOutcome)
+    expect(await backend.completePaste('x')).toEqual({ ok: false, cancelled: false, message: 'Not the redirect.', profile: null, retry: false })
+  })
+
+  it('rejects with Go’s words', async () => {
+    const fake = installFakeBackend()
+    fake.App.RemoveAllData.mockRejectedValue('The keychain is locked. Unlock it and try again.')
+    await expect(backend.removeAllData()).rejects.toThrow('The keychain is locked. Unlock it and try again.')
   })
 })

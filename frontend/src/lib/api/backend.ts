@@ -9,13 +9,18 @@
 // message already written for the operator; errorMessage() turns whatever arrived into
 // that string so it can be shown as it is.
 //
-// The access token never reaches this module: CopyToken asks Go to put it on the system
-// clipboard, and no method returns it.
+// The access token reaches the page in one place only: showToken, called when the
+// operator presses "Show" (TokenValue.svelte hides it again after 30 s and forgets it).
+// CopyToken asks Go to put it on the system clipboard; maskedToken gets its first and
+// last four characters.
 
 import type {
   AppBindings,
   AppState,
+  KeychainState,
   NewProfile,
+  PasteOutcome,
+  PasteStart,
   ProfileView,
   ResourceError,
   ResourceErrorKind,
@@ -74,15 +79,30 @@ function profile(p: ProfileView): ProfileView {
     expiresAt: p.expiresAt || null,
     lastVerifiedAt: p.lastVerifiedAt || null,
     lastVerifyNote: p.lastVerifyNote ?? '',
+    missingScopes: p.missingScopes ?? [],
   }
 }
 
+function keychain(k: Partial<KeychainState> | null | undefined): KeychainState {
+  return { problem: k?.problem ?? '', sessionOnly: k?.sessionOnly === true }
+}
+
 function appState(s: AppState): AppState {
-  return { ...s, profiles: (s.profiles ?? []).map(profile), notice: s.notice ?? '', version: s.version ?? '' }
+  return {
+    ...s,
+    profiles: (s.profiles ?? []).map(profile),
+    notice: s.notice ?? '',
+    version: s.version ?? '',
+    keychain: keychain(s.keychain),
+  }
 }
 
 function outcome(o: SignInOutcome): SignInOutcome {
-  return { ...o, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
+  return { ...o, cancelled: o.cancelled === true, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
+}
+
+function pasteOutcome(o: PasteOutcome): PasteOutcome {
+  return { ...outcome(o), retry: o.retry === true }
 }
 
 function resourceInfo(r: ResourceInfo): ResourceInfo {
@@ -108,6 +128,46 @@ export const backend = {
     await call((a) => a.CopyToken(id))
   },
   signOut: async (id: string): Promise<ProfileView> => profile(await call((a) => a.SignOut(id))),
+  updateProfile: async (id: string, p: NewProfile): Promise<ProfileView> =>
+    profile(await call((a) => a.UpdateProfile(id, p))),
+  /** Removes the profile with its token, sign-in session and cached results. */
+  removeProfile: async (id: string): Promise<void> => {
+    await call((a) => a.RemoveProfile(id))
+  },
+  /** Removes every profile, token, sign-in session, cached result and log. */
+  removeAllData: async (): Promise<void> => {
+    await call((a) => a.RemoveAllData())
+  },
+  /** Signs out of every profile whose token has expired; resolves with how many. */
+  signOutExpired: async (): Promise<number> => (await call((a) => a.SignOutExpired())) ?? 0,
+  /** The token's first and last four characters, such as "zpk_…9f3a". */
+  maskedToken: async (id: string): Promise<string> => (await call((a) => a.MaskedToken(id))) ?? '',
+  /** The whole token. Only on the operator's press of "Show"; never keep it longer than shown. */
+  showToken: async (id: string): Promise<string> => (await call((a) => a.ShowToken(id))) ?? '',
+  /** Go asks where to save; resolves with the path, or "" when the operator cancelled. */
+  exportProfile: async (id: string): Promise<string> => (await call((a) => a.ExportProfile(id))) ?? '',
+  /** Go asks for a profile file and adds it; null when the operator cancelled. */
+  importProfileFile: async (): Promise<ProfileView | null> => {
+    const p = await call((a) => a.ImportProfileFile())
+    return p ? profile(p) : null
+  },
+  /** The keychain cannot be used: keep tokens in memory until Partnerdesk quits. */
+  keepTokensInMemory: async (): Promise<void> => {
+    await call((a) => a.KeepTokensInMemory())
+  },
+  /** Signs in in the system browser; only for redirect URIs on this computer (see isLoopbackRedirect). */
+  signInWithBrowser: async (id: string, force: boolean): Promise<SignInOutcome> =>
+    outcome(await call((a) => a.SignInWithBrowser(id, force))),
+  /** Opens Zapier's page in the system browser for a sign-in whose answer the operator pastes. */
+  startPaste: async (id: string, force: boolean): Promise<PasteStart> => {
+    const s = await call((a) => a.StartPaste(id, force))
+    return { authorizeUrl: s?.authorizeUrl ?? '', redirectUri: s?.redirectUri ?? '' }
+  },
+  completePaste: async (address: string): Promise<PasteOutcome> =>
+    pasteOutcome(await call((a) => a.CompletePaste(address))),
+  cancelPaste: async (): Promise<void> => {
+    await call((a) => a.CancelPaste())
+  },
   openURL: (url: string): Promise<void> => call((a) => a.OpenURL(url)),
   listResources: async (profileId: string): Promise<ResourceInfo[]> =>
     ((await call((a) => a.ListResources(profileId))) ?? []).map(resourceInfo),

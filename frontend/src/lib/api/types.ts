@@ -32,6 +32,8 @@ export type ProfileView = {
   lastVerifiedAt: string | null
   lastVerifyOk: boolean
   lastVerifyNote: string
+  /** Scopes the profile asks for that the token was not granted; [] when signed out. */
+  missingScopes: string[]
 }
 
 export type AppState = {
@@ -40,6 +42,15 @@ export type AppState = {
   /** A one-off message for the operator, "" when there is none. */
   notice: string
   version: string
+  keychain: KeychainState
+}
+
+/** Where tokens are kept. */
+export type KeychainState = {
+  /** Why the keychain cannot be used and how to fix it, in operator words; "" when it works. */
+  problem: string
+  /** Tokens are kept in memory until Partnerdesk quits (the operator chose so). */
+  sessionOnly: boolean
 }
 
 export type NewProfile = {
@@ -61,7 +72,18 @@ export type SignInOutcome = {
   profile: ProfileView | null
 }
 
-export type SignInStage = 'opening' | 'waiting' | 'storing' | 'verifying' | 'keychain-slow' | 'done'
+/** StartPaste: the page the browser opened, and the address the operator will copy back. */
+export type PasteStart = {
+  authorizeUrl: string
+  redirectUri: string
+}
+
+/** CompletePaste: a sign-in outcome; retry means the address was not the redirect URI and another may be pasted. */
+export type PasteOutcome = SignInOutcome & {
+  retry: boolean
+}
+
+export type SignInStage = 'opening' | 'waiting' | 'browser' | 'storing' | 'verifying' | 'keychain-slow' | 'done'
 
 export type SignInProgress = {
   profileId: string
@@ -174,6 +196,28 @@ export interface AppBindings {
   CancelFetch(jobId: string): Promise<void>
   /** Go puts the text on the system clipboard. */
   CopyRow(json: string): Promise<void>
+
+  // Profiles and tokens (app_profiles.go).
+  UpdateProfile(id: string, p: NewProfile): Promise<ProfileView>
+  RemoveProfile(id: string): Promise<void>
+  RemoveAllData(): Promise<void>
+  /** How many profiles were signed out. */
+  SignOutExpired(): Promise<number>
+  /** The token's first and last four characters. */
+  MaskedToken(id: string): Promise<string>
+  /** The whole token: only on the operator's press of "Show". */
+  ShowToken(id: string): Promise<string>
+  /** Opens a save dialog; "" when cancelled, else the path saved to. */
+  ExportProfile(id: string): Promise<string>
+  /** Opens an open dialog; null when cancelled. */
+  ImportProfileFile(): Promise<ProfileView | null>
+  KeepTokensInMemory(): Promise<void>
+
+  // Signing in through the system browser (app.go).
+  SignInWithBrowser(id: string, force: boolean): Promise<SignInOutcome>
+  StartPaste(id: string, force: boolean): Promise<PasteStart>
+  CompletePaste(address: string): Promise<PasteOutcome>
+  CancelPaste(): Promise<void>
 }
 
 /** The part of the Wails runtime (window.runtime) that Partnerdesk uses. */

@@ -50,6 +50,84 @@ describe('BrowseView', () => {
     expect(screen.getByRole('heading', { level: 2, name: 'Apps' })).toBeInTheDocument()
   })
 
+  it('finds a resource by typing its name, and goes to either end with Home and End', async () => {
+    installFakeBackend()
+    render(BrowseView, { profile: acme })
+    const zaps = await screen.findByRole('button', { name: /^Zaps/ })
+    const entry = (name: RegExp) => screen.getByRole('button', { name })
+    // Letters typed within a moment of each other are one name; a pause starts anew.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const pause = () => vi.setSystemTime(Date.now() + 1000)
+    try {
+      zaps.focus()
+      await userEvent.keyboard('c')
+      expect(entry(/^Categories/)).toHaveFocus()
+      pause()
+      // The same letter again goes round those that start with it.
+      await userEvent.keyboard('z')
+      expect(entry(/^Zaps/)).toHaveFocus()
+      pause()
+      await userEvent.keyboard('z')
+      expect(entry(/^Zap runs/)).toHaveFocus()
+      pause()
+      await userEvent.keyboard('ap')
+      expect(entry(/^Apps/)).toHaveFocus()
+      pause()
+      await userEvent.keyboard('zap r')
+      expect(entry(/^Zap runs/)).toHaveFocus()
+      // The space was part of the name: nothing opened.
+      expect(zaps).toHaveAttribute('aria-current', 'page')
+      // No name starts so: the focus stays.
+      await userEvent.keyboard('q')
+      expect(entry(/^Zap runs/)).toHaveFocus()
+    } finally {
+      vi.useRealTimers()
+    }
+    await userEvent.keyboard('{Home}')
+    expect(entry(/^Zaps/)).toHaveFocus()
+    await userEvent.keyboard('{End}')
+    expect(entry(/^Categories/)).toHaveFocus()
+    await userEvent.keyboard('{Enter}')
+    expect(screen.getByRole('heading', { level: 2, name: 'Categories' })).toBeInTheDocument()
+    // Space opens too, when no name is being typed.
+    await userEvent.keyboard('{Home} ')
+    expect(screen.getByRole('heading', { level: 2, name: 'Zaps' })).toBeInTheDocument()
+  })
+
+  it('moves the focus between the list and the panel with F6', async () => {
+    const fake = installFakeBackend()
+    render(BrowseView, { profile: acme })
+    const zaps = await screen.findByRole('button', { name: /^Zaps/ })
+    expect(zaps).toHaveAttribute('aria-keyshortcuts', 'F6')
+    expect(zaps).toHaveAttribute('title', expect.stringContaining('F6'))
+    expect(screen.getByRole('button', { name: /^Apps/ })).not.toHaveAttribute('aria-keyshortcuts')
+
+    // From nowhere in particular, F6 goes to the open resource.
+    await userEvent.keyboard('{F6}')
+    expect(zaps).toHaveFocus()
+    // Before the first page, the panel's first control.
+    await userEvent.keyboard('{F6}')
+    expect(screen.getByRole('region', { name: 'Zaps' })).toContainElement(document.activeElement as HTMLElement)
+    await userEvent.keyboard('{Shift>}{F6}{/Shift}')
+    expect(zaps).toHaveFocus()
+
+    await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
+    fake.sendPage({ rows: makeRows(100), total: 10_000, done: true })
+    await userEvent.keyboard('{F6}')
+    expect(await screen.findByRole('grid', { name: 'Zaps' })).toHaveFocus()
+    await userEvent.keyboard('{F6}')
+    expect(zaps).toHaveFocus()
+
+    // The whole way to another resource's Load all, by keys alone.
+    await userEvent.keyboard('ap{Enter}')
+    expect(screen.getByRole('heading', { level: 2, name: 'Apps' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: /^Apps/ })).toHaveAttribute('aria-keyshortcuts', 'F6')
+    await vi.waitFor(() => expect(fake.jobs).toHaveLength(2))
+    fake.sendPage({ rows: makeRows(100), total: 5_000, done: true })
+    await userEvent.keyboard('{Control>}l{/Control}')
+    expect(fake.App.FetchResource).toHaveBeenLastCalledWith('p-acme', 'v1-apps', true, {})
+  })
+
   it('says so when Go cannot list the resources, and retries', async () => {
     const fake = installFakeBackend()
     fake.App.ListResources.mockRejectedValueOnce('Partnerdesk could not read its settings.')

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { tick } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
+import { FAKE_MASKED, FAKE_TOKEN, installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
 import { makeProfile, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
 import type { SignInOutcome } from '../api/types'
@@ -186,7 +186,7 @@ describe('ProfileCard actions', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Verify now' }))
     expect(fake.App.Verify).toHaveBeenCalledWith('p-acme')
     expect(onupdate).toHaveBeenCalledWith(fresh)
-    expect(toasts.items.map((t) => t.message)).toEqual(['Zapier accepts this token.'])
+    expect(toasts.items.map((t) => t.message)).toEqual(['Zapier accepts this token. Granted profile zap.'])
   })
 })
 
@@ -293,5 +293,208 @@ describe('ProfileCard keyboard shortcuts', () => {
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     await userEvent.keyboard('{Control>}{Shift>}C{/Shift}{/Control}')
     expect(fake.App.CopyToken).toHaveBeenCalledWith('p-acme')
+  })
+})
+
+describe('ProfileCard token value', () => {
+  it('shows the token masked, then whole for 30 seconds with a countdown, then forgets it', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    vi.setSystemTime(NOW)
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+
+    expect(await screen.findByText(FAKE_MASKED)).toBeInTheDocument()
+    expect(fake.App.MaskedToken).toHaveBeenCalledWith('p-acme')
+    expect(fake.App.ShowToken).not.toHaveBeenCalled()
+    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
+
+    await user.click(screen.getByRole('button', { name: 'Show' }))
+    expect(fake.App.ShowToken).toHaveBeenCalledWith('p-acme')
+    expect(await screen.findByText(FAKE_TOKEN)).toBeInTheDocument()
+    expect(screen.getByText(/Hides in 30 s/)).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Hide' })).toBeInTheDocument()
+
+    vi.advanceTimersByTime(10_000)
+    await tick()
+    expect(screen.getByText(/Hides in 20 s/)).toBeInTheDocument()
+    vi.advanceTimersByTime(19_000)
+    await tick()
+    expect(screen.getByText(/Hides in 1 s/)).toBeInTheDocument()
+    expect(screen.getByText(FAKE_TOKEN)).toBeInTheDocument()
+
+    vi.advanceTimersByTime(1_000)
+    await tick()
+    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
+    expect(screen.queryByText(/Hides in/)).toBeNull()
+    expect(screen.getByText(FAKE_MASKED)).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Show' })).toBeInTheDocument()
+    expectNothingTokenLike()
+  })
+
+  it('hides the token at once on Hide, keeping the focus on the button', async () => {
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    const user = userEvent.setup()
+    await screen.findByText(FAKE_MASKED)
+    await user.click(screen.getByRole('button', { name: 'Show' }))
+    await screen.findByText(FAKE_TOKEN)
+    const hide = screen.getByRole('button', { name: 'Hide' })
+    await user.click(hide)
+    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
+    expect(hide).toHaveFocus()
+    expect(hide).toHaveAccessibleName('Show')
+    expectNothingTokenLike()
+  })
+
+  it('says why the token cannot be read, and offers no Show', async () => {
+    fake.App.MaskedToken.mockRejectedValue('The keychain is locked. Unlock it and try again.')
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    expect(await screen.findByText('The keychain is locked. Unlock it and try again.')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Show' })).toBeDisabled()
+  })
+
+  it('is not asked for when signed out', () => {
+    render(ProfileCard, { profile: makeProfile() })
+    expect(fake.App.MaskedToken).not.toHaveBeenCalled()
+    expect(screen.queryByRole('button', { name: 'Show' })).toBeNull()
+  })
+
+  it('names the scopes the token lacks', () => {
+    render(ProfileCard, {
+      profile: signedInProfile(OBTAINED, { scopes: ['profile', 'zap', 'zap:runs'], missingScopes: ['zap:runs'] }),
+    })
+    expect(screen.getByTestId('missing-scopes')).toHaveTextContent('Not granted: zap:runs.')
+  })
+})
+
+describe('ProfileCard signing in with the browser', () => {
+  it('uses Go’s loopback receiver for a redirect URI on this computer, with the same progress panel', async () => {
+    const pending = deferred<SignInOutcome>()
+    fake.App.SignInWithBrowser.mockReturnValue(pending.promise)
+    render(ProfileCard, { profile: makeProfile({ redirectUri: 'http://127.0.0.1:8765/callback' }) })
+    const user = userEvent.setup()
+
+    await user.click(screen.getByRole('button', { name: 'Sign in with my browser' }))
+    expect(fake.App.SignInWithBrowser).toHaveBeenCalledWith('p-acme', false)
+    expect(fake.App.SignIn).not.toHaveBeenCalled()
+    expect(fake.App.StartPaste).not.toHaveBeenCalled()
+    const panel = screen.getByRole('region', { name: 'Signing in to Acme production in your browser' })
+    expect(panel).toHaveTextContent('Opening Zapier’s page in your web browser')
+
+    // Go's stage words speak of the sign-in window; the browser method says "browser".
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'waiting', message: 'Sign in and approve access in the sign-in window.' })
+    await tick()
+    expect(panel).toHaveTextContent('Sign in and allow access in your web browser')
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'storing', message: 'Saving the token in your keychain…' })
+    await tick()
+    expect(panel).toHaveTextContent('Saving the token in your keychain…')
+
+    await user.click(within(panel).getByRole('button', { name: 'Cancel sign-in' }))
+    expect(fake.App.CancelSignIn).toHaveBeenCalledOnce()
+    pending.resolve({ ok: false, cancelled: true, message: 'Sign-in was cancelled before it finished. Nothing was saved.', profile: null })
+    expect(await screen.findByText('Sign-in was cancelled before it finished. Nothing was saved.')).toBeInTheDocument()
+  })
+
+  it('forces approval from the browser when signing in again', async () => {
+    render(ProfileCard, { profile: signedInProfile(OBTAINED, { redirectUri: 'http://localhost:47113/cb' }) })
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in again with my browser' }))
+    expect(fake.App.SignInWithBrowser).toHaveBeenCalledWith('p-acme', true)
+  })
+
+  it('opens "Paste the address" for an https redirect URI', async () => {
+    render(ProfileCard, { profile: makeProfile({ redirectUri: 'https://acme.example/oauth/zapier' }) })
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in with my browser' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Sign in to Acme production with your browser' })
+    expect(fake.App.StartPaste).toHaveBeenCalledWith('p-acme', false)
+    expect(fake.App.SignInWithBrowser).not.toHaveBeenCalled()
+    expect(fake.App.SignIn).not.toHaveBeenCalled()
+    expect(await within(dialog).findByLabelText('The address your browser ended on')).toBeInTheDocument()
+  })
+
+  it('hands up the profile and toasts once the pasted address signed in', async () => {
+    const onupdate = vi.fn()
+    const view = signedInProfile(NOW)
+    fake.App.CompletePaste.mockResolvedValue({ ok: true, cancelled: false, message: 'Signed in.', profile: view, retry: false })
+    render(ProfileCard, { profile: makeProfile(), onupdate })
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Sign in with my browser' }))
+    await user.type(await screen.findByLabelText('The address your browser ended on'), 'https://acme.example/oauth/zapier#state=s1')
+    await user.click(screen.getByRole('button', { name: 'Continue' }))
+    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledWith(view))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(toasts.items.map((t) => t.message)).toEqual(['Signed in as Ada Lovelace.'])
+  })
+})
+
+describe('ProfileCard managing the profile', () => {
+  it('asks before removing, naming everything that goes, then removes', async () => {
+    const onremoved = vi.fn()
+    render(ProfileCard, { profile: signedInProfile(OBTAINED), onremoved })
+    const user = userEvent.setup()
+    await user.click(screen.getByText('App settings'))
+
+    await user.click(screen.getByRole('button', { name: 'Remove profile…' }))
+    let dialog = screen.getByRole('alertdialog', { name: 'Remove Acme production?' })
+    for (const what of ['the profile\'s settings', 'its token, from your keychain', 'its sign-in session', 'its cached results']) {
+      expect(dialog).toHaveTextContent(what)
+    }
+    expect(dialog).toHaveTextContent('Zapier offers no way to revoke the token')
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus()
+
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(fake.App.RemoveProfile).not.toHaveBeenCalled()
+
+    await user.click(screen.getByRole('button', { name: 'Remove profile…' }))
+    dialog = screen.getByRole('alertdialog')
+    await user.click(within(dialog).getByRole('button', { name: 'Remove profile' }))
+    expect(fake.App.RemoveProfile).toHaveBeenCalledWith('p-acme')
+    await vi.waitFor(() => expect(onremoved).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme' })))
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+  })
+
+  it('does not speak of a token when there is none', async () => {
+    render(ProfileCard, { profile: makeProfile() })
+    await userEvent.click(screen.getByText('App settings'))
+    await userEvent.click(screen.getByRole('button', { name: 'Remove profile…' }))
+    expect(screen.getByRole('alertdialog')).not.toHaveTextContent('token')
+  })
+
+  it('shows Go’s words when removing fails', async () => {
+    fake.App.RemoveProfile.mockRejectedValue('The keychain is locked. Unlock it and try again.')
+    const onremoved = vi.fn()
+    render(ProfileCard, { profile: makeProfile(), onremoved })
+    const user = userEvent.setup()
+    await user.click(screen.getByText('App settings'))
+    await user.click(screen.getByRole('button', { name: 'Remove profile…' }))
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Remove profile' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('The keychain is locked. Unlock it and try again.')
+    expect(onremoved).not.toHaveBeenCalled()
+  })
+
+  it('offers Edit, and exports to the file Go asked for', async () => {
+    const onedit = vi.fn()
+    render(ProfileCard, { profile: makeProfile(), onedit })
+    const user = userEvent.setup()
+    await user.click(screen.getByText('App settings'))
+    await user.click(screen.getByRole('button', { name: 'Edit…' }))
+    expect(onedit).toHaveBeenCalledOnce()
+
+    await user.click(screen.getByRole('button', { name: 'Export…' }))
+    expect(fake.App.ExportProfile).toHaveBeenCalledWith('p-acme')
+    await vi.waitFor(() =>
+      expect(toasts.items.map((t) => t.message)).toEqual([
+        'Saved Acme production to /home/operator/Acme production.pdprofile. The file holds no token.',
+      ]),
+    )
+  })
+
+  it('says nothing when the operator cancels the save dialog', async () => {
+    fake.App.ExportProfile.mockResolvedValue('')
+    render(ProfileCard, { profile: makeProfile() })
+    await userEvent.click(screen.getByText('App settings'))
+    await userEvent.click(screen.getByRole('button', { name: 'Export…' }))
+    await tick()
+    expect(toasts.items).toEqual([])
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 })

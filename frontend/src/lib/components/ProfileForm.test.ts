@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
+import { makeProfile, signedInProfile } from '../../test/fixtures'
 import ProfileForm from './ProfileForm.svelte'
 
 let fake: FakeBackend
@@ -111,5 +112,87 @@ describe('ProfileForm', () => {
     render(ProfileForm, { oncreated: vi.fn() })
     await userEvent.click(screen.getByRole('link', { name: /developer platform/ }))
     expect(fake.App.OpenURL).toHaveBeenCalledWith('https://developer.zapier.com/')
+  })
+})
+
+describe('ProfileForm editing a profile', () => {
+  const acme = makeProfile({
+    scopes: ['profile', 'zap:runs', 'custom:read'],
+    authorizeUrl: 'https://zapier.com/oauth/authorize/',
+    apiBaseUrl: 'https://api.zapier.com',
+  })
+
+  it('starts from the profile: its fields, its scopes ticked or typed, Zapier’s own addresses empty', async () => {
+    render(ProfileForm, { profile: acme, onsaved: vi.fn() })
+    expect(screen.getByRole('heading', { name: 'Edit Acme production' })).toBeInTheDocument()
+    expect(screen.getByLabelText('Profile name')).toHaveValue('Acme production')
+    expect(screen.getByLabelText('Client ID')).toHaveValue('AbCdEf123')
+    expect(screen.getByLabelText('Registered redirect URI')).toHaveValue('https://acme.example/oauth/zapier')
+    expect(screen.getByRole('checkbox', { name: /^profile/ })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: /^zap:runs/ })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: /^zap See the Zaps/ })).not.toBeChecked()
+    expect(screen.getByLabelText('Other scopes')).toHaveValue('custom:read')
+    expect(screen.getByLabelText('Authorize URL')).toHaveValue('')
+    expect(screen.getByLabelText('API base URL')).toHaveValue('')
+    expect(screen.getByRole('button', { name: 'Save changes' })).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Add profile' })).toBeNull()
+  })
+
+  it('saves a rename through UpdateProfile, with the other fields as they were', async () => {
+    const onsaved = vi.fn()
+    render(ProfileForm, { profile: acme, onsaved })
+    const user = userEvent.setup()
+    const name = screen.getByLabelText('Profile name')
+    await user.clear(name)
+    await user.type(name, 'Acme live')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+
+    expect(fake.App.UpdateProfile).toHaveBeenCalledWith('p-acme', {
+      name: 'Acme live',
+      clientId: 'AbCdEf123',
+      redirectUri: 'https://acme.example/oauth/zapier',
+      scopes: 'profile zap:runs custom:read',
+      authorizeUrl: '',
+      apiBaseUrl: '',
+    })
+    expect(fake.App.AddProfile).not.toHaveBeenCalled()
+    expect(onsaved).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme', name: 'Acme live' }))
+  })
+
+  it('keeps addresses that are not Zapier’s own, with Advanced open', () => {
+    render(ProfileForm, {
+      profile: makeProfile({ authorizeUrl: 'http://127.0.0.1:9000/oauth/authorize/', apiBaseUrl: 'http://127.0.0.1:9000' }),
+      onsaved: vi.fn(),
+    })
+    expect(screen.getByLabelText('Authorize URL')).toHaveValue('http://127.0.0.1:9000/oauth/authorize/')
+    expect(screen.getByLabelText('API base URL')).toHaveValue('http://127.0.0.1:9000')
+    expect(screen.getByText('Advanced').closest('details')).toHaveAttribute('open')
+  })
+
+  it('checks required fields before asking Go', async () => {
+    render(ProfileForm, { profile: acme, onsaved: vi.fn() })
+    const user = userEvent.setup()
+    await user.clear(screen.getByLabelText('Client ID'))
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    expect(screen.getByText('Enter the client ID Zapier gave you.')).toBeInTheDocument()
+    expect(screen.getByLabelText('Client ID')).toHaveFocus()
+    expect(fake.App.UpdateProfile).not.toHaveBeenCalled()
+  })
+
+  it('shows Go’s rejection inline and keeps the form', async () => {
+    fake.App.UpdateProfile.mockRejectedValue('Another profile is already named “Acme staging”. Choose another name.')
+    const onsaved = vi.fn()
+    render(ProfileForm, { profile: acme, onsaved })
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('The changes were not saved')
+    expect(alert).toHaveTextContent('Another profile is already named “Acme staging”. Choose another name.')
+    expect(onsaved).not.toHaveBeenCalled()
+    expect(screen.getByRole('button', { name: 'Save changes' })).toBeEnabled()
+  })
+
+  it('says the current token stays until the next sign-in', () => {
+    render(ProfileForm, { profile: signedInProfile(new Date()), onsaved: vi.fn() })
+    expect(screen.getByText(/The current token stays until you sign in again/)).toBeInTheDocument()
   })
 })

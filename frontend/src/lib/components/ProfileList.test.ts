@@ -38,4 +38,27 @@ describe('ProfileList', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Add profile' }))
     expect(onadd).toHaveBeenCalledOnce()
   })
+
+  it('offers the token overview, saying how many tokens need attention', async () => {
+    const onoverview = vi.fn()
+    render(ProfileList, { profiles, selectedId: 'a', onselect: vi.fn(), onadd: vi.fn(), onoverview })
+    const all = screen.getByRole('button', { name: 'All tokens 2 need attention' })
+    await userEvent.click(all)
+    expect(onoverview).toHaveBeenCalledOnce()
+  })
+
+  it('marks the overview as the current page instead of a profile', () => {
+    render(ProfileList, { profiles, selectedId: 'a', overview: true, onselect: vi.fn(), onadd: vi.fn(), onoverview: vi.fn() })
+    expect(screen.getByRole('button', { name: /^All tokens/ })).toHaveAttribute('aria-current', 'page')
+    expect(screen.getByRole('button', { name: 'Live Signed in' })).not.toHaveAttribute('aria-current')
+  })
+
+  it('imports a profile file, showing the wait', async () => {
+    const onimport = vi.fn()
+    const { rerender } = render(ProfileList, { profiles, selectedId: 'a', onselect: vi.fn(), onadd: vi.fn(), onimport })
+    await userEvent.click(screen.getByRole('button', { name: 'Import profile file…' }))
+    expect(onimport).toHaveBeenCalledOnce()
+    await rerender({ importing: true })
+    expect(screen.getByRole('button', { name: 'Choosing a file…' })).toBeDisabled()
+  })
 })

@@ -108,6 +108,72 @@ describe('ResourcePanel: loading', () => {
     expect(screen.getByRole('button', { name: 'Load all 10,000' })).toBeInTheDocument()
   })
 
+  it('loads all with Ctrl+L, and stops with Escape', async () => {
+    open()
+    // Before the first page there is nothing to load all of: Ctrl+L waits for it.
+    await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
+    await userEvent.keyboard('{Control>}l{/Control}')
+    expect(fake.App.FetchResource).toHaveBeenCalledTimes(1)
+    await act(() => fake.sendPage({ rows: ROWS.slice(0, 100), total: 10_000, done: true }))
+
+    const button = screen.getByRole('button', { name: 'Load all 10,000' })
+    expect(button).toHaveAttribute('aria-keyshortcuts', 'Control+L')
+    expect(button).toHaveAttribute('title', expect.stringContaining('Ctrl+L'))
+    await userEvent.keyboard('{Control>}l{/Control}')
+    expect(fake.App.FetchResource).toHaveBeenLastCalledWith('p-acme', 'v1-zaps', true, {})
+    await act(() => fake.sendPage({ rows: ROWS.slice(0, 500), total: 10_000 }))
+    // A second Ctrl+L while it runs starts nothing.
+    await userEvent.keyboard('{Control>}l{/Control}')
+    expect(fake.App.FetchResource).toHaveBeenCalledTimes(2)
+
+    const cancel = within(screen.getByTestId('progress')).getByRole('button', { name: 'Cancel' })
+    expect(cancel).toHaveAttribute('aria-keyshortcuts', 'Escape')
+    expect(cancel).toHaveAttribute('title', expect.stringContaining('Escape'))
+    await userEvent.keyboard('{Escape}')
+    expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-2')
+    expect(screen.getByText('Loading stopped.')).toBeInTheDocument()
+
+    // Ctrl+L goes on from there; once every row is in, it does nothing.
+    await userEvent.keyboard('{Control>}l{/Control}')
+    expect(fake.App.FetchResource).toHaveBeenCalledTimes(3)
+    await act(() => fake.sendPage({ rows: ROWS, total: 10_000, done: true }))
+    await userEvent.keyboard('{Control>}l{/Control}{Escape}')
+    expect(fake.App.FetchResource).toHaveBeenCalledTimes(3)
+    expect(fake.App.CancelFetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('lets Escape clear the filter, or close the detail, before it stops loading', async () => {
+    open()
+    await firstPage()
+    await userEvent.keyboard('{Control>}l{/Control}')
+    await act(() => fake.sendPage({ rows: ROWS.slice(0, 300), total: 10_000 }))
+
+    await userEvent.keyboard('{Control>}f{/Control}Zap 2{Escape}')
+    expect(screen.getByRole('searchbox', { name: 'Filter loaded rows' })).toHaveValue('')
+    expect(fake.App.CancelFetch).not.toHaveBeenCalled()
+
+    screen.getByRole('grid').focus()
+    await userEvent.keyboard('{ArrowDown}{Enter}')
+    expect(screen.getByRole('complementary')).toBeInTheDocument()
+    await userEvent.keyboard('{Escape}')
+    expect(screen.queryByRole('complementary')).toBeNull()
+    expect(fake.App.CancelFetch).not.toHaveBeenCalled()
+    expect(screen.getByTestId('progress')).toBeInTheDocument()
+
+    await userEvent.keyboard('{Escape}')
+    expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-2')
+  })
+
+  it('stops the first page with Escape too', async () => {
+    open()
+    await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
+    const cancel = within(screen.getByTestId('loading')).getByRole('button', { name: 'Cancel' })
+    expect(cancel).toHaveAttribute('aria-keyshortcuts', 'Escape')
+    await userEvent.keyboard('{Escape}')
+    expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-1')
+    expect(screen.getByText('Loading stopped.')).toBeInTheDocument()
+  })
+
   it('shows Go’s own "cancelled" the same way', async () => {
     open()
     await firstPage()

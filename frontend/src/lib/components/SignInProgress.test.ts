@@ -6,7 +6,7 @@ import SignInProgress from './SignInProgress.svelte'
 describe('SignInProgress', () => {
   it('announces the message and marks the current step', () => {
     render(SignInProgress, {
-      attempt: { profileId: 'p', stage: 'storing', message: 'Saving the token…', cancelling: false },
+      attempt: { profileId: 'p', method: 'window', stage: 'storing', message: 'Saving the token…', cancelling: false },
       profileName: 'Acme',
       oncancel: vi.fn(),
     })
@@ -19,13 +19,33 @@ describe('SignInProgress', () => {
   it('cancels, once', async () => {
     const oncancel = vi.fn()
     const { rerender } = render(SignInProgress, {
-      attempt: { profileId: 'p', stage: 'waiting', message: 'Waiting', cancelling: false },
+      attempt: { profileId: 'p', method: 'window', stage: 'waiting', message: 'Waiting', cancelling: false },
       profileName: 'Acme',
       oncancel,
     })
     await userEvent.click(screen.getByRole('button', { name: 'Cancel sign-in' }))
     expect(oncancel).toHaveBeenCalledOnce()
-    await rerender({ attempt: { profileId: 'p', stage: 'waiting', message: 'Waiting', cancelling: true } })
+    await rerender({ attempt: { profileId: 'p', method: 'window', stage: 'waiting', message: 'Waiting', cancelling: true } })
     expect(screen.getByRole('button', { name: 'Cancelling…' })).toBeDisabled()
+  })
+
+  it('speaks of the browser for the browser method', () => {
+    render(SignInProgress, {
+      attempt: { profileId: 'p', method: 'browser', stage: 'waiting', message: 'Sign in in your browser.', cancelling: false },
+      profileName: 'Acme',
+      oncancel: vi.fn(),
+    })
+    expect(screen.getByRole('heading', { name: 'Signing in to Acme in your browser' })).toBeInTheDocument()
+    expect(screen.getByText('Open your browser').closest('li')).toHaveClass('done')
+    expect(screen.getByText('Sign in and allow there').closest('li')).toHaveAttribute('aria-current', 'step')
+  })
+
+  it("counts Go's browser stage as the sign-in step", () => {
+    render(SignInProgress, {
+      attempt: { profileId: 'p', method: 'browser', stage: 'browser', message: 'Sign in in your browser.', cancelling: false },
+      profileName: 'Acme',
+      oncancel: vi.fn(),
+    })
+    expect(screen.getByText('Sign in and allow there').closest('li')).toHaveAttribute('aria-current', 'step')
   })
 })
