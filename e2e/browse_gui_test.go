@@ -3,10 +3,7 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,32 +176,6 @@ func TestBrowseLoadsAllTenThousandZapsAndFiltersThem(t *testing.T) {
 	if strings.Contains(appLog.String(), token) {
 		t.Error("the app printed the token to its log")
 	}
-}
-
-// sandboxWith starts `partnerdesk sandbox` with the given answer mode and
-// more flags (such as --zaps 10000) and returns its base URL.
-func (o *operator) sandboxWith(approve string, flags ...string) string {
-	o.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, flags...)
-	cmd := o.command(ctx, args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		o.t.Fatal(err)
-	}
-	o.t.Cleanup(func() { cancel(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		o.t.Fatalf("sandbox printed no URL: %v", err)
-	}
-	base := strings.TrimSpace(line)
-	if u, err := url.Parse(base); err != nil || u.Hostname() != "127.0.0.1" {
-		o.t.Fatalf("sandbox URL %q is not on 127.0.0.1", base)
-	}
-	return base
 }
 
 // cacheFile is where the app keeps the last result of a resource for a

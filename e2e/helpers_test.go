@@ -123,8 +123,16 @@ func (o *operator) mustRun(args ...string) result {
 // returns its base URL.
 func (o *operator) sandbox(approve string) string {
 	o.t.Helper()
+	return o.sandboxWith(approve)
+}
+
+// sandboxWith starts `partnerdesk sandbox` with the given answer mode and
+// more flags (such as --zaps 10000) and returns its base URL.
+func (o *operator) sandboxWith(approve string, flags ...string) string {
+	o.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := o.command(ctx, "sandbox", "--addr", "127.0.0.1:0", "--approve", approve)
+	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, flags...)
+	cmd := o.command(ctx, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		o.t.Fatal(err)

@@ -1,13 +1,13 @@
 package oauth
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"testing"
+
+	"partnerdesk/internal/oauth/oauthtest"
 )
 
 // The corpus of hostile redirects lives in testdata/redirects.txt, one
@@ -17,58 +17,17 @@ import (
 
 const corpusFile = "testdata/redirects.txt"
 
-// corpusToken is the well-formed token the corpus's addresses carry.
-const corpusToken = "Ct7Qw2Er9Ty4Ui8Op3As6Df1Gh5Jk0Lz2Xc4Vb6N"
-
-type corpusEntry struct {
-	line     int
-	category string
-	template string
-}
-
-func readCorpus(t *testing.T) []corpusEntry {
+func readCorpus(t *testing.T) []oauthtest.Entry {
 	t.Helper()
-	f, err := os.Open(corpusFile)
+	entries, err := oauthtest.Load(corpusFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []corpusEntry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		category, template, ok := strings.Cut(line, " ")
-		if !ok {
-			t.Fatalf("%s:%d: no address after the category", corpusFile, n)
-		}
-		out = append(out, corpusEntry{line: n, category: category, template: strings.TrimSpace(template)})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return entries
 }
 
-// corpusFill replaces the placeholders of a corpus line.
 func corpusFill(template, state, other, replay string) string {
-	r := strings.NewReplacer(
-		"{cb}", "https://partner.invalid/oauth/callback",
-		"{state-short}", state[:len(state)-1],
-		"{state-upper}", strings.ToUpper(state),
-		"{state}", state,
-		"{other}", other,
-		"{replay}", replay,
-		"{token}", corpusToken,
-		"{huge}", strings.Repeat("h", 5000),
-		"{long}", "pad="+strings.Repeat("p", 33000),
-		"{many}", strings.TrimSuffix(strings.Repeat("a=1&", 1000), "&"),
-		"{sp}", " ",
-	)
-	return r.Replace(template)
+	return oauthtest.Fill(template, "https://partner.invalid/oauth/callback", state, other, replay)
 }
 
 // corpusCategory names the kind of refusal err is, as the corpus does.
@@ -110,7 +69,7 @@ func TestTheRedirectCorpusIsRefusedEntryByEntry(t *testing.T) {
 
 	// {replay}: the whole address an earlier attempt accepted.
 	earlier, _ := NewState()
-	replay := "https://partner.invalid/oauth/callback#access_token=" + corpusToken + "&token_type=Bearer&state=" + earlier.String()
+	replay := "https://partner.invalid/oauth/callback#access_token=" + oauthtest.Token + "&token_type=Bearer&state=" + earlier.String()
 	if _, err := ParseRedirect(replay, earlier, nil); err != nil {
 		t.Fatalf("the address to replay was refused the first time: %v", err)
 	}
@@ -124,17 +83,17 @@ func TestTheRedirectCorpusIsRefusedEntryByEntry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := corpusFill(e.template, state.String(), other, replay)
+		raw := corpusFill(e.Template, state.String(), other, replay)
 		other = state.String()
-		name := fmt.Sprintf("line %d %s", e.line, e.category)
+		name := fmt.Sprintf("line %d %s", e.Line, e.Category)
 
-		if e.category == "not-redirect" {
+		if e.Category == "not-redirect" {
 			if matcher.Match(raw) {
 				t.Errorf("%s: the matcher takes %q for the registered redirect_uri", name, raw)
 				continue
 			}
 			rejected++
-			counts[e.category]++
+			counts[e.Category]++
 			continue
 		}
 		if !matcher.Match(raw) {
@@ -142,15 +101,15 @@ func TestTheRedirectCorpusIsRefusedEntryByEntry(t *testing.T) {
 		}
 		tok, err := ParseRedirect(raw, state, []string{"zap"})
 		got := corpusCategory(err)
-		if got != e.category {
-			t.Errorf("%s: got %s (%v), want %s, for %.200q", name, got, err, e.category, raw)
+		if got != e.Category {
+			t.Errorf("%s: got %s (%v), want %s, for %.200q", name, got, err, e.Category, raw)
 			continue
 		}
 		if tok.AccessToken != "" {
 			t.Errorf("%s: an error came with a token", name)
 		}
 		msg := err.Error()
-		if strings.Contains(msg, corpusToken) || strings.Contains(msg, state.String()) {
+		if strings.Contains(msg, oauthtest.Token) || strings.Contains(msg, state.String()) {
 			t.Errorf("%s: the message repeats the token or the state: %s", name, msg)
 		}
 		if state.Check(state.String()) != ErrStateUsed {
@@ -161,7 +120,7 @@ func TestTheRedirectCorpusIsRefusedEntryByEntry(t *testing.T) {
 		}
 		messages[got][msg] = true
 		rejected++
-		counts[e.category]++
+		counts[e.Category]++
 	}
 
 	// Each category speaks in its own words: no message is shared by two.

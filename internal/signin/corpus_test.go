@@ -1,7 +1,6 @@
 package signin
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/oauth/oauthtest"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signinwindow"
 )
@@ -24,49 +24,17 @@ import (
 
 const corpusFile = "../oauth/testdata/redirects.txt"
 
-const corpusToken = "Ct7Qw2Er9Ty4Ui8Op3As6Df1Gh5Jk0Lz2Xc4Vb6N"
-
-type corpusEntry struct {
-	line     int
-	category string
-	template string
-}
-
-func readCorpus(t *testing.T) []corpusEntry {
+func readCorpus(t *testing.T) []oauthtest.Entry {
 	t.Helper()
-	f, err := os.Open(corpusFile)
+	entries, err := oauthtest.Load(corpusFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []corpusEntry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		category, template, _ := strings.Cut(line, " ")
-		out = append(out, corpusEntry{line: n, category: category, template: strings.TrimSpace(template)})
-	}
-	return out
+	return entries
 }
 
 func corpusFill(template, state, other, replay string) string {
-	return strings.NewReplacer(
-		"{cb}", sandbox.RedirectURI,
-		"{state-short}", state[:len(state)-1],
-		"{state-upper}", strings.ToUpper(state),
-		"{state}", state,
-		"{other}", other,
-		"{replay}", replay,
-		"{token}", corpusToken,
-		"{huge}", strings.Repeat("h", 5000),
-		"{long}", "pad="+strings.Repeat("p", 33000),
-		"{many}", strings.TrimSuffix(strings.Repeat("a=1&", 1000), "&"),
-		"{sp}", " ",
-	).Replace(template)
+	return oauthtest.Fill(template, sandbox.RedirectURI, state, other, replay)
 }
 
 // family groups the categories whose operator message is the same on
@@ -133,10 +101,10 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 	}
 
 	f := newFixture(t, sandbox.ApproveAuto)
-	var current corpusEntry
+	var current oauthtest.Entry
 	f.svc.Window = func(_ context.Context, o signinwindow.Options) (string, error) {
 		state := stateOf(t, o.AuthorizeURL)
-		raw := corpusFill(current.template, state, other, replay)
+		raw := corpusFill(current.Template, state, other, replay)
 		other = state // the next entry's "another attempt"
 		return raw, nil
 	}
@@ -150,23 +118,23 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 	rejected, viaSignIn, viaMatcher := 0, 0, 0
 	for _, e := range entries {
 		current = e
-		name := fmt.Sprintf("line %d (%s)", e.line, e.category)
-		if e.category == "not-redirect" {
+		name := fmt.Sprintf("line %d (%s)", e.Line, e.Category)
+		if e.Category == "not-redirect" {
 			// The window never hands these back: its matcher lets the page
 			// load them instead (internal/signinwindow's decide-policy).
-			if raw := corpusFill(e.template, "S", other, replay); matcher.Match(raw) {
+			if raw := corpusFill(e.Template, "S", other, replay); matcher.Match(raw) {
 				t.Errorf("%s: the window would catch %q as the redirect", name, raw)
 				continue
 			}
 			rejected++
 			viaMatcher++
-			counts[e.category]++
+			counts[e.Category]++
 			continue
 		}
 
 		_, err := f.svc.SignIn(context.Background(), "acme", Options{})
 		got := categoryOf(err)
-		if got != e.category {
+		if got != e.Category {
 			t.Errorf("%s: SignIn gave %s (%v)", name, got, err)
 			continue
 		}
@@ -177,7 +145,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 			t.Fatalf("%s: the profile was marked signed in: %+v", name, p.Token)
 		}
 		msg := explain.Message(err)
-		if strings.Contains(msg, corpusToken) || strings.Contains(err.Error(), corpusToken) {
+		if strings.Contains(msg, oauthtest.Token) || strings.Contains(err.Error(), oauthtest.Token) {
 			t.Errorf("%s: the message repeats the token: %s", name, msg)
 		}
 		if !strings.Contains(msg, "nothing was saved") && !strings.Contains(msg, "Nothing was saved") {
@@ -190,7 +158,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 		words[fam][msg] = true
 		rejected++
 		viaSignIn++
-		counts[e.category]++
+		counts[e.Category]++
 	}
 
 	// The operator can tell a state problem from a declined approval from an
@@ -204,7 +172,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 			owner[m] = fam
 		}
 	}
-	if b, err := os.ReadFile(f.store.Path); err != nil || strings.Contains(string(b), corpusToken) {
+	if b, err := os.ReadFile(f.store.Path); err != nil || strings.Contains(string(b), oauthtest.Token) {
 		t.Errorf("profiles.json holds the corpus token (or cannot be read: %v)", err)
 	}
 
@@ -226,9 +194,9 @@ func TestEveryHostileAddressPastedIsRefusedAndNothingIsStored(t *testing.T) {
 	rejected, tried := 0, 0
 	for _, e := range entries {
 		switch {
-		case e.template == "{replay}":
+		case e.Template == "{replay}":
 			continue // needs a whole earlier sign-in; covered above
-		case strings.HasPrefix(e.template, "{sp}"):
+		case strings.HasPrefix(e.Template, "{sp}"):
 			continue // pasted text is trimmed: it is then the genuine redirect
 		}
 		tried++
@@ -237,17 +205,17 @@ func TestEveryHostileAddressPastedIsRefusedAndNothingIsStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		state := stateOf(t, attempt.AuthorizeURL())
-		raw := corpusFill(e.template, state, prev, "")
+		raw := corpusFill(e.Template, state, prev, "")
 		prev = state
 		_, err = attempt.Complete(context.Background(), raw)
 		got := categoryOf(err)
-		want := e.category
+		want := e.Category
 		if got != want {
-			t.Errorf("line %d: pasted, it gave %s (%v), want %s", e.line, got, err, want)
+			t.Errorf("line %d: pasted, it gave %s (%v), want %s", e.Line, got, err, want)
 			continue
 		}
 		if len(f.vault.secrets) != 0 || f.saved(t).Token.SignedIn {
-			t.Fatalf("line %d: a refused paste stored something", e.line)
+			t.Fatalf("line %d: a refused paste stored something", e.Line)
 		}
 		rejected++
 	}
