@@ -576,7 +576,12 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 	}()
 
 	p, err := signIn(ctx)
-	a.noteKeychain(err)
+	switch {
+	case err == nil, errors.Is(err, signin.ErrVerifyFailed):
+		a.noteKeychain(nil) // the token reached the keychain: it works
+	case explain.KeychainAdvice(err) != "":
+		a.noteKeychain(err)
+	}
 	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
 	if p.ID != "" {
 		v := viewOf(p, time.Now())
