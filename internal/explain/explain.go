@@ -7,8 +7,10 @@ package explain
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"partnerdesk/internal/loopback"
@@ -91,6 +93,12 @@ func Message(err error) string {
 		return capitalize(err.Error()) + " Try again later; if it keeps happening, tell your technical lead."
 	case errors.As(err, &apiErr):
 		return apiMessage(apiErr)
+	case errors.Is(err, syscall.ENOSPC):
+		return "Partnerdesk could not save its settings: the disk is full. Free some space, then try again; nothing was changed."
+	case errors.Is(err, syscall.EROFS):
+		return "Partnerdesk could not save its settings: the disk or folder they live on is read-only. Nothing was changed."
+	case errors.Is(err, fs.ErrPermission):
+		return "Partnerdesk is not allowed to write its settings folder (" + pathOf(err) + "). Check the folder's owner and permissions; nothing was changed."
 	case errors.As(err, &netErr):
 		return "Partnerdesk could not reach " + netErr.Host + ". Check your internet connection; on a company network, ask your IT team whether a proxy or firewall blocks it."
 	}
@@ -111,6 +119,15 @@ func KeychainAdvice(err error) string {
 		return fmt.Sprintf("Your keychain did not answer within %s: it may be locked and waiting for its password. Unlock it, then try again.", slow.After.Round(time.Second))
 	}
 	return ""
+}
+
+// pathOf names the file or folder an error is about, when it says.
+func pathOf(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path
+	}
+	return "see the log"
 }
 
 func apiMessage(e *partnerapi.APIError) string {

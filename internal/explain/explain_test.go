@@ -3,7 +3,9 @@ package explain
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,5 +61,18 @@ func TestEveryKnownErrorReadsAsWhatHappenedAndWhatToDo(t *testing.T) {
 func TestAPlainErrorIsShownAsASentence(t *testing.T) {
 	if got := Message(errors.New("something odd happened")); got != "Something odd happened." {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestDiskTroubleReadsAsWhatToDo(t *testing.T) {
+	cases := map[string]error{
+		"disk is full": fmt.Errorf("save profiles: %w", &fs.PathError{Op: "write", Path: "/home/x/.config/partnerdesk/profiles.json.tmp", Err: syscall.ENOSPC}),
+		"read-only":    fmt.Errorf("open profiles lock: %w", &fs.PathError{Op: "open", Path: "/ro/partnerdesk/profiles.json.lock", Err: syscall.EROFS}),
+		"/home/x/.config/partnerdesk": &fs.PathError{Op: "mkdir", Path: "/home/x/.config/partnerdesk", Err: fs.ErrPermission},
+	}
+	for want, err := range cases {
+		if got := Message(err); !strings.Contains(got, want) || !strings.Contains(got, "Nothing was changed") && !strings.Contains(got, "nothing was changed") {
+			t.Errorf("Message(%v) = %q, want it to say %q and that nothing changed", err, got, want)
+		}
 	}
 }
