@@ -66,8 +66,8 @@ func TestAPlainErrorIsShownAsASentence(t *testing.T) {
 
 func TestDiskTroubleReadsAsWhatToDo(t *testing.T) {
 	cases := map[string]error{
-		"disk is full": fmt.Errorf("save profiles: %w", &fs.PathError{Op: "write", Path: "/home/x/.config/partnerdesk/profiles.json.tmp", Err: syscall.ENOSPC}),
-		"read-only":    fmt.Errorf("open profiles lock: %w", &fs.PathError{Op: "open", Path: "/ro/partnerdesk/profiles.json.lock", Err: syscall.EROFS}),
+		"disk is full":                fmt.Errorf("save profiles: %w", &fs.PathError{Op: "write", Path: "/home/x/.config/partnerdesk/profiles.json.tmp", Err: syscall.ENOSPC}),
+		"read-only":                   fmt.Errorf("open profiles lock: %w", &fs.PathError{Op: "open", Path: "/ro/partnerdesk/profiles.json.lock", Err: syscall.EROFS}),
 		"/home/x/.config/partnerdesk": &fs.PathError{Op: "mkdir", Path: "/home/x/.config/partnerdesk", Err: fs.ErrPermission},
 	}
 	for want, err := range cases {

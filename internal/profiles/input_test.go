@@ -2,6 +2,8 @@ package profiles
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -66,5 +68,19 @@ func TestSavedTellsANoticeFromAFailure(t *testing.T) {
 	}
 	if notice, err := Saved(nil); notice != "" || err != nil {
 		t.Errorf("nil: notice %q, err %v", notice, err)
+	}
+}
+
+func TestAnUpdateClearsTempFilesAKilledWriterLeft(t *testing.T) {
+	store := &Store{Path: filepath.Join(t.TempDir(), "profiles.json")}
+	stale := store.Path + ".tmp-123456"
+	if err := os.WriteFile(stale, []byte(`{"version":1,"profiles":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Update(func(*File) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temp file is still there: %v", err)
 	}
 }

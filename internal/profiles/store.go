@@ -41,6 +41,15 @@ func (e *CorruptError) Error() string {
 // Unwrap returns what was wrong with the file.
 func (e *CorruptError) Unwrap() error { return e.Err }
 
+// removeStaleTemps deletes temp files a writer killed mid-save left behind.
+// It runs under the lock: no live writer can own one.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(path + ".tmp-*")
+	for _, name := range stale {
+		os.Remove(name)
+	}
+}
+
 // Saved reads what Update returned: a *CorruptError alone means the change
 // was saved after the damaged file was set aside, and notice says so for the
 // operator; any other error is a failure.
@@ -132,6 +141,7 @@ func (s *Store) Update(fn func(*File) error) error {
 		return err
 	}
 	defer unlock()
+	removeStaleTemps(path)
 
 	f, err := loadLocked(path)
 	var corrupt *CorruptError
