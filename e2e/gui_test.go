@@ -133,3 +133,40 @@ func TestOpeningAProfileFileAddsItInTheApp(t *testing.T) {
 		return strings.Contains(o.run("profile", "list").stdout, "Acme")
 	})
 }
+
+func TestFirstRunOffersTheSandboxAndSignsInToIt(t *testing.T) {
+	o := newOperator(t)
+	app := o.command(t.Context())
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	main := waitWindow(t, "^Partnerdesk$", 30*time.Second)
+
+	// The welcome screen's first choice is "Try the Sandbox": Tab reaches
+	// it first, Enter takes it. The page may still be loading: press again
+	// until the profile exists.
+	eventually(t, 30*time.Second, "the Sandbox profile being added", func() bool {
+		if strings.Contains(o.run("profile", "list").stdout, "Sandbox") {
+			return true
+		}
+		key(t, main, "Tab", "Return")
+		time.Sleep(time.Second)
+		return strings.Contains(o.run("profile", "list").stdout, "Sandbox")
+	})
+	id := o.profileID("Sandbox")
+
+	// The app runs the sandbox itself on 127.0.0.1; its consent page asks.
+	signin := openSignInFromTheApp(t, main)
+	eventually(t, 20*time.Second, "the built-in sandbox's consent page", func() bool {
+		return strings.Contains(windowTitle(t, signin), "127.0.0.1")
+	})
+	key(t, signin, "Return") // Approve
+	eventually(t, 30*time.Second, "the token reaching the keychain", func() bool {
+		return keychainSecret(t, id) != ""
+	})
+	// The CLI signs in to the same sandbox: it finds the app's running.
+	if r := o.run("status", "--profile", "Sandbox"); r.code != 0 || !strings.Contains(r.stdout, "Signed in:  yes") {
+		t.Errorf("status of the Sandbox profile from the command line: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
