@@ -5,13 +5,14 @@
 # there). Everything is stopped and removed when the command ends.
 set -euo pipefail
 
+# Go's caches stay where they are, not in the throw-away HOME below.
+export GOCACHE=${GOCACHE:-$(go env GOCACHE)} GOPATH=${GOPATH:-$(go env GOPATH)} GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)}
+
 tmp=$(mktemp -d /tmp/partnerdesk-session.XXXXXX)
 export XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache \
        XDG_STATE_HOME=$tmp/state XDG_RUNTIME_DIR=$tmp/run HOME=$tmp/home
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR" "$HOME"
 chmod 700 "$XDG_RUNTIME_DIR"
-# Go's caches stay where they were, not in the throw-away HOME.
-export GOCACHE=${GOCACHE:-$(go env GOCACHE)} GOPATH=${GOPATH:-$(go env GOPATH)} GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)}
 
 display=""
 for n in $(seq 90 140); do
