@@ -15,6 +15,7 @@ import (
 
 	"partnerdesk/internal/cli"
 	"partnerdesk/internal/explain"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/renewal"
 	"partnerdesk/internal/sandbox"
@@ -207,7 +208,7 @@ func (a *App) onSecondInstance(second options.SecondInstanceData) {
 // importProfile adds the profile in a profile file and says what happened
 // in the notice banner.
 func (a *App) importProfile(path string) {
-	p, err := cli.ImportFile(a.env.Profiles, path, "")
+	p, err := profiles.ImportFile(a.env.Profiles, path, "")
 	a.mu.Lock()
 	if err != nil {
 		a.notice = "The profile file " + filepath.Base(path) + " was not added: " + explain.Message(err)
@@ -596,7 +597,7 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 	case errors.Is(err, signin.ErrVerifyFailed):
 		out.Message = "Signed in; the token is in your keychain. " + explain.Message(errors.Unwrap(err))
 	default:
-		out.Cancelled = cli.ExitCode(err) == cli.ExitDeclined
+		out.Cancelled = errors.Is(err, oauth.ErrDeclined) || errors.Is(err, signinwindow.ErrCancelled)
 		out.Message = explain.Message(err)
 	}
 	return out, err

@@ -9,7 +9,6 @@ import (
 
 	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"partnerdesk/internal/cli"
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/profiles"
 )
@@ -178,7 +177,7 @@ func (a *App) ImportProfileFile() (*ProfileView, error) {
 	if path == "" {
 		return nil, nil // cancelled
 	}
-	p, err := cli.ImportFile(a.env.Profiles, path, "")
+	p, err := profiles.ImportFile(a.env.Profiles, path, "")
 	if err != nil {
 		return nil, errors.New(explain.Message(err))
 	}

@@ -14,10 +14,10 @@ import (
 	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"partnerdesk/internal/cache"
-	"partnerdesk/internal/cli"
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
 	"partnerdesk/internal/vault"
 )
 
@@ -160,7 +160,7 @@ func (a *App) ListResources(profileID string) ([]ResourceInfo, error) {
 	if err != nil {
 		return nil, errors.New(explain.Message(err))
 	}
-	access := cli.APIAccess(p, time.Now())
+	access := signin.Access(p, time.Now())
 	var out []ResourceInfo
 	for _, ep := range partnerapi.Endpoints() {
 		info := ResourceInfo{
@@ -310,7 +310,7 @@ func (a *App) runFetch(ctx context.Context, job *fetchJob, p profiles.Profile, e
 		a.emitEvent(eventResourcePage, pg)
 	}
 
-	client, sent, err := cli.APIClient(ctx, a.service, p, ep)
+	client, sent, err := a.service.APIClient(ctx, p, ep)
 	if err != nil {
 		fail(err)
 		return
@@ -360,7 +360,7 @@ func (a *App) runFetch(ctx context.Context, job *fetchJob, p profiles.Profile, e
 // tokenRejected records that Zapier refused a profile's token and tells the
 // page; as Verify does, it tries once to renew the token silently.
 func (a *App) tokenRejected(p profiles.Profile) {
-	if err := cli.MarkTokenRejected(a.env.Profiles, p.ID); err != nil {
+	if err := a.service.MarkRejected(p.ID); err != nil {
 		slog.Warn("could not mark the token invalid", "err", err)
 	}
 	a.emitEvent("state:changed", nil)

@@ -13,7 +13,6 @@ import (
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/signin"
 )
 
 // apiCmd is `partnerdesk api PATH [--profile NAME] [--paginate]`: one GET
@@ -50,7 +49,7 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 		// else the client_id.
 		ep = partnerapi.Endpoint{ID: target.Path, Path: target.Path, Auth: partnerapi.AuthEither, Paging: partnerapi.PagingNone}
 	}
-	client, sent, err := APIClient(ctx, env.service(), *p, ep)
+	client, sent, err := env.service().APIClient(ctx, *p, ep)
 	if err != nil {
 		return err
 	}
@@ -100,71 +99,11 @@ func apiFailure(env *Env, p *profiles.Profile, sent partnerapi.Credential, err e
 	case errors.As(err, &paramErr):
 		return usagef("%s", explain.Message(err))
 	case sent == partnerapi.CredentialToken && errors.Is(err, partnerapi.ErrTokenRejected):
-		if markErr := MarkTokenRejected(env.Profiles, p.ID); markErr != nil {
+		if markErr := env.service().MarkRejected(p.ID); markErr != nil {
 			fmt.Fprintln(env.Stderr, explain.Message(markErr))
 		}
 	}
 	return err
-}
-
-// APIAccess is what a profile holds to call the API with, as far as its
-// metadata tells, without asking the keychain: its client ID, whether it has
-// a token that is neither expired nor known to be rejected, and the scopes
-// that token was granted.
-func APIAccess(p profiles.Profile, now time.Time) partnerapi.Access {
-	a := partnerapi.Access{ClientID: p.ClientID}
-	if p.Token.SignedIn && !p.Token.Invalid && !p.Token.Expired(now) {
-		a.Token = true
-		a.Scopes = p.Token.Scopes
-	}
-	return a
-}
-
-// APIClient returns a client that calls ep for profile p the way the app
-// does (see [partnerapi.Endpoint.Check]): with the profile's token, from
-// svc's keychain, when the endpoint takes one and the token fits it, else
-// with the profile's client_id. It also returns which credential that is.
-// An endpoint the profile cannot call fails with an error wrapping
-// errNotSignedIn and partnerapi.ErrNeedsToken (exit 4), or a
-// *partnerapi.ScopeError.
-func APIClient(ctx context.Context, svc *signin.Service, p profiles.Profile, ep partnerapi.Endpoint) (*partnerapi.Client, partnerapi.Credential, error) {
-	sent, err := ep.Check(APIAccess(p, time.Now()))
-	switch {
-	case errors.Is(err, partnerapi.ErrNeedsToken):
-		return nil, sent, fmt.Errorf("%w: %w", errNotSignedIn, err)
-	case err != nil:
-		return nil, sent, err
-	}
-	base := p.EffectiveAPIBaseURL()
-	if svc.Endpoints != nil {
-		if _, base, err = svc.Endpoints(p); err != nil {
-			return nil, sent, err
-		}
-	}
-	c := &partnerapi.Client{BaseURL: base, ClientID: p.ClientID, HTTP: svc.HTTP}
-	if sent == partnerapi.CredentialToken {
-		token, _, err := svc.Token(ctx, p.ID)
-		if err != nil {
-			return nil, sent, err
-		}
-		c.Token = token
-	}
-	return c, sent, nil
-}
-
-// MarkTokenRejected records in a profile's metadata that the API rejected
-// its token, so that the app and `status --offline` offer to sign in again.
-func MarkTokenRejected(store *profiles.Store, profileID string) error {
-	return store.Update(func(f *profiles.File) error {
-		p, ok := f.Find(profileID)
-		if !ok {
-			return nil // removed meanwhile: nothing to mark
-		}
-		p.Token.Invalid = true
-		p.Token.LastVerifyOK = false
-		p.Token.LastVerifyNote = "Zapier no longer accepts this token."
-		return nil
-	})
 }
 
 // WaitMessage says, in the operator's words, why the client pauses and for

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
-	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 )
 
@@ -122,17 +120,6 @@ func TestAPIWithARejectedTokenExits4AndMarksTheProfile(t *testing.T) {
 	// With the token known to be bad, an endpoint that takes either goes by client_id.
 	if code := h.run("api", "/v2/apps"); code != 0 {
 		t.Errorf("v2/apps with a rejected token: exit %d: %s", code, h.errOut)
-	}
-}
-
-func TestAPIAccessFollowsTheProfilesTokenState(t *testing.T) {
-	p := profiles.Profile{ClientID: "c", Token: profiles.TokenMeta{SignedIn: true, Scopes: []string{"zap"}}}
-	if a := APIAccess(p, time.Now()); !a.Token || a.ClientID != "c" || len(a.Scopes) != 1 {
-		t.Errorf("a signed-in profile: %+v", a)
-	}
-	p.Token.Invalid = true
-	if a := APIAccess(p, time.Now()); a.Token {
-		t.Error("a rejected token counts as usable")
 	}
 }
 

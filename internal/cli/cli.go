@@ -134,7 +134,8 @@ func ExitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, signinwindow.ErrCancelled):
 		return ExitDeclined
-	case errors.Is(err, vault.ErrNotFound), errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, errNotSignedIn):
+	case errors.Is(err, vault.ErrNotFound), errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, errNotSignedIn),
+		errors.Is(err, partnerapi.ErrNeedsToken):
 		return ExitNotSignedIn
 	case errors.As(err, &unavailable), errors.As(err, &slow):
 		// A keychain that does not answer is, for the operator, one to unlock

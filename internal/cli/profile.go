@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -236,41 +236,13 @@ func profileImport(args []string, env *Env) error {
 	if len(positional) != 1 {
 		return usagef("profile import needs exactly one FILE")
 	}
-	p, err := ImportFile(env.Profiles, positional[0], *name)
+	p, err := profiles.ImportFile(env.Profiles, positional[0], *name)
+	if errors.Is(err, profiles.ErrExists) {
+		return usagef("%v; import it under another name with --name", err)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Profile %q added. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
 	return nil
-}
-
-// ImportFile adds the profile in a profile file, under newName when given.
-// A name already taken is refused: importing never changes an existing
-// profile behind the operator's back.
-func ImportFile(store *profiles.Store, path, newName string) (profiles.Profile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return profiles.Profile{}, fmt.Errorf("read the profile file: %w", err)
-	}
-	p, err := profiles.Import(data)
-	if err != nil {
-		return profiles.Profile{}, err
-	}
-	if newName = strings.TrimSpace(newName); newName != "" {
-		p.Name = newName
-	}
-	var added profiles.Profile
-	err = store.Update(func(f *profiles.File) error {
-		if existing, taken := f.Find(p.Name); taken {
-			return usagef("a profile named %q already exists; import it under another name with --name", existing.Name)
-		}
-		np, err := f.Add(p)
-		if err != nil {
-			return err
-		}
-		added = *np
-		return nil
-	})
-	_, err = profiles.Saved(err) // a damaged file was set aside: the import was saved
-	return added, err
 }

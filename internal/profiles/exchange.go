@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -72,4 +73,35 @@ func Import(data []byte) (Profile, error) {
 		return Profile{}, err
 	}
 	return p, nil
+}
+
+// ImportFile adds the profile in a profile file, under newName when given.
+// A name already taken is refused (ErrExists): importing never changes an
+// existing profile behind the operator's back.
+func ImportFile(store *Store, path, newName string) (Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Profile{}, fmt.Errorf("read the profile file: %w", err)
+	}
+	p, err := Import(data)
+	if err != nil {
+		return Profile{}, err
+	}
+	if newName = strings.TrimSpace(newName); newName != "" {
+		p.Name = newName
+	}
+	var added Profile
+	err = store.Update(func(f *File) error {
+		if existing, taken := f.Find(p.Name); taken {
+			return fmt.Errorf("%w: a profile named %q already exists", ErrExists, existing.Name)
+		}
+		np, err := f.Add(p)
+		if err != nil {
+			return err
+		}
+		added = *np
+		return nil
+	})
+	_, err = Saved(err) // a damaged file was set aside: the import was saved
+	return added, err
 }
