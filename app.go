@@ -45,6 +45,9 @@ type App struct {
 	paste           *signin.PasteAttempt // the "paste the address" sign-in under way
 
 	fetches fetchJobs // the resource fetches under way (app_resources.go)
+
+	// emit replaces the Wails event bus; for tests.
+	emit func(name string, payload any)
 }
 
 // NewApp returns the app over the same stores the CLI uses.
@@ -159,6 +162,9 @@ func (a *App) renewSilently(id string) {
 	}
 }
 
+// profilesPoll is how often the app looks for changes to profiles.json.
+var profilesPoll = 2 * time.Second
+
 // watchProfiles tells the page when profiles.json changes under it, e.g.
 // after `partnerdesk login` in a terminal, so the app never shows stale
 // state. Polling the file's size and time every two seconds costs nothing
@@ -176,7 +182,7 @@ func (a *App) watchProfiles(ctx context.Context) {
 		return fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
 	}
 	last := stamp()
-	tick := time.NewTicker(2 * time.Second)
+	tick := time.NewTicker(profilesPoll)
 	defer tick.Stop()
 	for {
 		select {
@@ -248,9 +254,17 @@ func (a *App) progress(st signin.Stage, msg string) {
 	wailsruntime.EventsEmit(a.ctx, "signin:progress", progressEvent{ProfileID: id, Stage: string(st), Message: msg})
 }
 
-func (a *App) changed() {
+// changed tells the page to fetch the state again.
+func (a *App) changed() { a.emitEvent("state:changed", nil) }
+
+// emitEvent sends an event to the page.
+func (a *App) emitEvent(name string, payload any) {
+	if a.emit != nil {
+		a.emit(name, payload)
+		return
+	}
 	if a.ctx != nil {
-		wailsruntime.EventsEmit(a.ctx, "state:changed")
+		wailsruntime.EventsEmit(a.ctx, name, payload)
 	}
 }
 

@@ -119,24 +119,12 @@ type fetchJobs struct {
 	mu   sync.Mutex
 	next int
 	jobs map[string]*fetchJob // by job id
-	// emit replaces the Wails event bus; for tests.
-	emit func(name string, payload any)
 }
 
 type fetchJob struct {
 	id, profileID, resourceID string
 	params                    map[string]string
 	cancel                    context.CancelFunc
-}
-
-func (a *App) emitEvent(name string, payload any) {
-	if a.fetches.emit != nil {
-		a.fetches.emit(name, payload)
-		return
-	}
-	if a.ctx != nil {
-		wailsruntime.EventsEmit(a.ctx, name, payload)
-	}
 }
 
 // profileByID finds a profile by its id.
@@ -364,7 +352,7 @@ func (a *App) tokenRejected(p profiles.Profile) {
 		slog.Warn("could not mark the token invalid", "err", err)
 	}
 	a.emitEvent("state:changed", nil)
-	if a.ctx != nil && a.fetches.emit == nil && a.renewals.Rejected(p) {
+	if a.ctx != nil && a.emit == nil && a.renewals.Rejected(p) {
 		go a.renewSilently(p.ID)
 	}
 }

@@ -62,7 +62,7 @@ func newBrowser(t *testing.T, opts sandbox.Options, scopes string) *browser {
 	env := cli.Env{Profiles: profiles.NewStore(), Vault: vault.New()}
 	b := &browser{t: t, srv: srv, more: make(chan struct{}, 1)}
 	b.app = &App{env: env, service: &signin.Service{Profiles: env.Profiles, Vault: env.Vault}}
-	b.app.fetches.emit = func(name string, payload any) {
+	b.app.emit = func(name string, payload any) {
 		b.mu.Lock()
 		b.events = append(b.events, event{name, payload})
 		b.mu.Unlock()
