@@ -150,6 +150,14 @@ func (a *App) renewBeforeExpiry(ctx context.Context) {
 	}
 }
 
+// retryRejected makes the one silent try for a new token after Zapier
+// refused one. Without a sign-in window there is nothing to try with.
+func (a *App) retryRejected(p profiles.Profile) {
+	if a.service.Window != nil && a.renewals.Rejected(p) {
+		go a.renewSilently(p.ID)
+	}
+}
+
 // renewSilently signs a profile in again without asking when the provider
 // allows; when it needs the operator, the sign-in window shows itself. It
 // does nothing while another sign-in is under way.
@@ -635,9 +643,8 @@ func (a *App) Verify(id string) (ProfileView, error) {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
 	v := viewOf(p, time.Now())
-	if v.TokenInvalid && a.renewals.Rejected(p) {
-		// Zapier refused the token: one silent try for a new one.
-		go a.renewSilently(p.ID)
+	if v.TokenInvalid {
+		a.retryRejected(p)
 	}
 	if err != nil && !v.TokenInvalid {
 		return v, errors.New(explain.Message(err))

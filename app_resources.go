@@ -90,19 +90,6 @@ type ResourceWait struct {
 	Reason string `json:"reason"`
 }
 
-// waitPayload describes a pause of the client for the page.
-func waitPayload(w partnerapi.Wait) (kind, reason string) {
-	if w.Reason == partnerapi.WaitRateLimited {
-		return "rate-limited", "Zapier asked Partnerdesk to slow down."
-	}
-	var apiErr *partnerapi.APIError
-	what := "did not answer in time"
-	if errors.As(w.Err, &apiErr) {
-		what = fmt.Sprintf("had a problem (it answered %d)", apiErr.Status)
-	}
-	return "retry", fmt.Sprintf("Zapier's API %s; this is try %d of %d.", what, w.Try, w.Tries)
-}
-
 // ResourceError is the payload of "resource:error": the job ended without
 // finishing.
 type ResourceError struct {
@@ -304,7 +291,7 @@ func (a *App) runFetch(ctx context.Context, job *fetchJob, p profiles.Profile, e
 		return
 	}
 	client.OnWait = func(w partnerapi.Wait) {
-		kind, reason := waitPayload(w)
+		kind, reason := explain.Wait(w)
 		a.emitEvent(eventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.resourceID, ProfileID: job.profileID,
 			Seconds: int((w.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
 	}
@@ -351,10 +338,8 @@ func (a *App) tokenRejected(p profiles.Profile) {
 	if err := a.service.MarkRejected(p.ID); err != nil {
 		slog.Warn("could not mark the token invalid", "err", err)
 	}
-	a.emitEvent("state:changed", nil)
-	if a.ctx != nil && a.emit == nil && a.renewals.Rejected(p) {
-		go a.renewSilently(p.ID)
-	}
+	a.changed()
+	a.retryRejected(p)
 }
 
 // rowsOf turns raw items into rows.

@@ -15,7 +15,6 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"partnerdesk/internal/cli"
-	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
@@ -365,13 +364,5 @@ func TestFetchRefusesWhatItCannotStart(t *testing.T) {
 	}
 	if e := errorOf(b.fetch("v1/zaps", false, nil)); e == nil || e.Kind != "token-invalid" || !strings.Contains(e.Message, "Sign in") {
 		t.Errorf("v1/zaps signed out: %+v", e)
-	}
-}
-
-func TestABackOffWaitReadsAsARetryWithoutItsSeconds(t *testing.T) {
-	kind, reason := waitPayload(partnerapi.Wait{Reason: partnerapi.WaitRetry, For: 4 * time.Second, Try: 2, Tries: 3,
-		Err: &partnerapi.APIError{Status: 502}})
-	if kind != "retry" || !strings.Contains(reason, "502") || !strings.Contains(reason, "try 2 of 3") || strings.Contains(reason, "4 s") {
-		t.Errorf("waitPayload = %q, %q", kind, reason)
 	}
 }

@@ -109,14 +109,6 @@ func apiFailure(env *Env, p *profiles.Profile, sent partnerapi.Credential, err e
 // WaitMessage says, in the operator's words, why the client pauses and for
 // how long.
 func WaitMessage(w partnerapi.Wait) string {
-	secs := int((w.For + time.Second - 1) / time.Second)
-	if w.Reason == partnerapi.WaitRateLimited {
-		return fmt.Sprintf("Zapier asks Partnerdesk to slow down: trying again in %d s.", secs)
-	}
-	var apiErr *partnerapi.APIError
-	what := "did not answer in time"
-	if errors.As(w.Err, &apiErr) {
-		what = fmt.Sprintf("had a problem (it answered %d)", apiErr.Status)
-	}
-	return fmt.Sprintf("Zapier's API %s: trying again in %d s (try %d of %d).", what, secs, w.Try, w.Tries)
+	_, reason := explain.Wait(w)
+	return fmt.Sprintf("%s Trying again in %d s.", reason, int((w.For+time.Second-1)/time.Second))
 }

@@ -105,6 +105,21 @@ func Message(err error) string {
 	return capitalize(err.Error())
 }
 
+// Wait says why the API client pauses, without the seconds (the page counts
+// them down; the CLI adds them): kind is "rate-limited" when Zapier asked to
+// slow down, "retry" for a back-off after a server error or a time-out.
+func Wait(w partnerapi.Wait) (kind, reason string) {
+	if w.Reason == partnerapi.WaitRateLimited {
+		return "rate-limited", "Zapier asked Partnerdesk to slow down."
+	}
+	var apiErr *partnerapi.APIError
+	what := "did not answer in time"
+	if errors.As(w.Err, &apiErr) {
+		what = fmt.Sprintf("had a problem (it answered %d)", apiErr.Status)
+	}
+	return "retry", fmt.Sprintf("Zapier's API %s; this is try %d of %d.", what, w.Try, w.Tries)
+}
+
 // KeychainAdvice explains, when the app starts, why the keychain cannot be
 // used and how to fix it; "" when err is not about the keychain.
 func KeychainAdvice(err error) string {

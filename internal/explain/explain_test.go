@@ -76,3 +76,11 @@ func TestDiskTroubleReadsAsWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+func TestABackOffWaitReadsAsARetryWithoutItsSeconds(t *testing.T) {
+	kind, reason := Wait(partnerapi.Wait{Reason: partnerapi.WaitRetry, For: 4 * time.Second, Try: 2, Tries: 3,
+		Err: &partnerapi.APIError{Status: 502}})
+	if kind != "retry" || !strings.Contains(reason, "502") || !strings.Contains(reason, "try 2 of 3") || strings.Contains(reason, "4 s") {
+		t.Errorf("waitPayload = %q, %q", kind, reason)
+	}
+}
