@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   formatAbsolute,
+  formatAgo,
   formatClock,
   formatDuration,
   formatRelative,
@@ -84,6 +85,20 @@ describe('formatRelative', () => {
   })
   it('says just now for the last minute', () => {
     expect(formatRelative(at(-20_000), now)).toBe('just now')
+  })
+})
+
+describe('formatAgo', () => {
+  const now = new Date('2025-03-04T13:00:00Z')
+  const at = (ms: number) => new Date(now.getTime() + ms)
+  it('says how long ago a token was obtained', () => {
+    expect(formatAgo(at(-3 * 60_000 - 10_000), now)).toBe('3 min ago')
+  })
+  // The card's clock ticks once a minute, so a token obtained after its last
+  // tick is "in the future" by up to a minute: it must still read as the past.
+  it('never puts something that happened in the future', () => {
+    expect(formatAgo(at(20_000), now)).toBe('just now')
+    expect(formatAgo(at(0), now)).toBe('just now')
   })
 })
 

@@ -87,6 +87,16 @@ export function formatRelative(d: Date, now: Date): string {
   return diff > 0 ? `in ${formatDuration(diff)}` : `${formatDuration(-diff)} ago`
 }
 
+/**
+ * When something already happened: "3 min ago", "just now". A time a little
+ * in the future (this computer's clock behind the provider's) still reads as
+ * the past, never "in less than a minute".
+ */
+export function formatAgo(d: Date, now: Date): string {
+  const diff = now.getTime() - d.getTime()
+  return diff < MINUTE ? 'just now' : `${formatDuration(diff)} ago`
+}
+
 /** Milliseconds until the next whole minute: when a minute-resolution clock should tick. */
 export function msUntilNextMinute(now: Date): number {
   return MINUTE - (now.getTime() % MINUTE)

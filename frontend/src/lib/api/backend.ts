@@ -220,7 +220,9 @@ function subscribe(eventName: string, fn: Listener): () => void {
   }
 }
 
-const STAGES = new Set(['opening', 'waiting', 'storing', 'verifying', 'keychain-slow', 'done'])
+// The stages Go sends (internal/signin's Stage constants, plus "done");
+// stages_test.go in the root package fails when the two lists differ.
+const STAGES = new Set(['opening', 'waiting', 'browser', 'storing', 'verifying', 'keychain-slow', 'done'])
 
 function isProgress(v: unknown): v is SignInProgress {
   if (typeof v !== 'object' || v === null) return false
