@@ -1,11 +1,10 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
-	"net/http"
-	"strings"
+	"net"
 	"sync"
-	"time"
 )
 
 // LocalAddr is where the app's built-in sandbox listens. The address is
@@ -14,40 +13,58 @@ import (
 // persists.
 const LocalAddr = "127.0.0.1:47913"
 
-var (
-	localMu  sync.Mutex
-	localSrv *Server
-)
-
-// EnsureLocal makes sure a sandbox answers at addr: one this process runs,
-// or one another Partnerdesk process (the app, or a command) already runs
-// there, which serves the same tokens since they share the signing key. It
-// returns the base URL.
-func EnsureLocal(addr string) (string, error) {
-	localMu.Lock()
-	defer localMu.Unlock()
-	base := "http://" + addr
-	if localSrv != nil {
-		return localSrv.URL(), nil
-	}
-	srv, err := Start(Options{Addr: addr})
-	if err == nil {
-		localSrv = srv
-		return srv.URL(), nil
-	}
-	if isSandbox(base) {
-		return base, nil
-	}
-	return "", fmt.Errorf("the built-in sandbox could not start on %s, and another program uses that address: %w", addr, err)
+// PortTakenError means another program holds the address of the built-in
+// sandbox and could not prove it is this installation's sandbox. Partnerdesk
+// does not move the sandbox to another port: the Sandbox profile's address
+// (shown on its card as where it sends the sign-in) stays what the operator
+// accepted, and the operator learns that something else sits there.
+type PortTakenError struct {
+	Addr string
+	Err  error // why listening failed
 }
 
-// isSandbox tells whether a Partnerdesk sandbox answers at base.
-func isSandbox(base string) bool {
-	client := http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Get(base + "/v1/profiles/me")
+func (e *PortTakenError) Unwrap() error { return e.Err }
+
+func (e *PortTakenError) Error() string {
+	return fmt.Sprintf("another program is using %s, the address of Partnerdesk's sandbox, and it is not Partnerdesk's sandbox, "+
+		"so Partnerdesk did not start the sandbox and sent nothing there. Close that program, or restart the computer, then try again", e.Addr)
+}
+
+var (
+	localMu  sync.Mutex
+	localSrv = map[string]*Server{} // by address: the sandboxes this process runs
+)
+
+// EnsureLocal makes sure this installation's sandbox answers at addr, a
+// loopback address with a fixed port: one this process runs, or one another
+// Partnerdesk process (the app, or a command) already runs there, which
+// serves the same tokens since they share the installation's key. It returns
+// the base URL. A server at addr that cannot prove it knows the key is
+// never used: EnsureLocal returns a *PortTakenError.
+func EnsureLocal(addr string) (string, error) {
+	addr, err := loopbackAddr(addr)
 	if err != nil {
-		return false
+		return "", err
 	}
-	resp.Body.Close()
-	return strings.Contains(resp.Header.Get("WWW-Authenticate"), "Partnerdesk Sandbox")
+	if _, port, _ := net.SplitHostPort(addr); port == "0" {
+		return "", errors.New("sandbox: the built-in sandbox needs a fixed port, not 0")
+	}
+	localMu.Lock()
+	defer localMu.Unlock()
+	if srv := localSrv[addr]; srv != nil {
+		return srv.URL(), nil
+	}
+	srv, err := New(Options{})
+	if err != nil {
+		return "", err
+	}
+	listenErr := srv.listen(addr)
+	if listenErr == nil {
+		localSrv[addr] = srv
+		return srv.URL(), nil
+	}
+	if proves(addr, srv.identityKey) {
+		return "http://" + addr, nil
+	}
+	return "", &PortTakenError{Addr: addr, Err: listenErr}
 }

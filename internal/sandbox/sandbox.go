@@ -117,16 +117,17 @@ type Options struct {
 
 // Server is a running (or, from [New], handler-only) sandbox.
 type Server struct {
-	mode      Approve
-	expiresIn time.Duration
-	now       func() time.Time
-	log       *slog.Logger
-	clients   map[string][]string
-	tokenKey  []byte
-	csrfKey   []byte
-	data      *dataset
-	handler   http.Handler
-	limiter   *rateLimiter // nil: no limit
+	mode        Approve
+	expiresIn   time.Duration
+	now         func() time.Time
+	log         *slog.Logger
+	clients     map[string][]string
+	tokenKey    []byte
+	csrfKey     []byte
+	identityKey []byte // proves to the app that this sandbox is its own (identity.go)
+	data        *dataset
+	handler     http.Handler
+	limiter     *rateLimiter // nil: no limit
 
 	authorizations atomic.Int64
 
@@ -143,13 +144,21 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	addr, err := loopbackAddr(opts.Addr)
-	if err != nil {
+	if err := s.listen(opts.Addr); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// listen listens on addr (see Options.Addr) and serves in the background.
+func (s *Server) listen(addr string) error {
+	addr, err := loopbackAddr(addr)
+	if err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
+		return fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
 	s.ln = ln
 	s.srv = &http.Server{
@@ -163,7 +172,7 @@ func Start(opts Options) (*Server, error) {
 		}
 	}()
 	s.log.Info("sandbox listening", "url", s.URL(), "approve", string(s.mode))
-	return s, nil
+	return nil
 }
 
 // New builds a sandbox from opts without listening: serve it through
@@ -192,7 +201,7 @@ func New(opts Options) (*Server, error) {
 	}
 	keyFile := opts.KeyFile
 	if keyFile == "" {
-		keyFile = filepath.Join(xdg.DataHome, "partnerdesk", "sandbox.key")
+		keyFile = defaultKeyFile()
 	}
 	key, err := loadKey(keyFile)
 	if err != nil {
@@ -216,14 +225,15 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("sandbox: the rate limit and its window cannot be negative")
 	}
 	s := &Server{
-		mode:      mode,
-		expiresIn: expiresIn,
-		now:       opts.Now,
-		log:       opts.Log,
-		clients:   clients,
-		tokenKey:  deriveKey(key, "partnerdesk sandbox access token v1"),
-		csrfKey:   deriveKey(key, "partnerdesk sandbox consent form v1"),
-		data:      generate(opts.Seed, zaps, apps),
+		mode:        mode,
+		expiresIn:   expiresIn,
+		now:         opts.Now,
+		log:         opts.Log,
+		clients:     clients,
+		tokenKey:    deriveKey(key, "partnerdesk sandbox access token v1"),
+		csrfKey:     deriveKey(key, "partnerdesk sandbox consent form v1"),
+		identityKey: deriveKey(key, identityPurpose),
+		data:        generate(opts.Seed, zaps, apps),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -281,6 +291,7 @@ func (s *Server) Close() error {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.serveIndex)
+	mux.HandleFunc("GET "+proofPath, s.serveProof)
 	s.oauthRoutes(mux)
 	s.apiRoutes(mux)
 	s.pageRoutes(mux)
@@ -345,6 +356,12 @@ func registerClients(extra map[string][]string) (map[string][]string, error) {
 		}
 	}
 	return clients, nil
+}
+
+// defaultKeyFile is the installation's sandbox key: it signs tokens and
+// proves to the app that a sandbox is its own.
+func defaultKeyFile() string {
+	return filepath.Join(xdg.DataHome, "partnerdesk", "sandbox.key")
 }
 
 // loadKey reads the signing key from path, creating it with fresh random
