@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -295,31 +296,38 @@ func assertOnlyFileAndLockAnd(t *testing.T, s *Store, other string) {
 
 // Killed during a write: a helper process saves the file in a loop, each
 // save holding a counter and a size that changes, and is SIGKILLed at a
-// random moment. After every kill the file must read as a whole file,
-// either the last one saved or the next.
+// random moment. Around each save it prints "start" and "done N" (N the
+// counter it saved), so the test knows which save a kill interrupted. After
+// every kill the file must read as a whole file: the last one saved, or the
+// one being saved. A kill counts as mid-write when it left the save's temp
+// file behind (after the temp file was created, before it replaced the
+// file); a run where no kill did proves nothing, and fails.
 
 const (
 	killHelperEnv = "PARTNERDESK_PROFILES_KILL_HELPER"
 	killRunsEnv   = "PARTNERDESK_KILL_RUNS" // more kills for a longer run
 )
 
-// TestKillHelperProcess is not a test: TestKilledDuringAWrite runs it in a
+// TestKillHelperProcess is not a test: TestKilledDuring... runs it in a
 // process of its own and kills it.
 func TestKillHelperProcess(t *testing.T) {
 	path := os.Getenv(killHelperEnv)
 	if path == "" {
-		t.Skip("helper for TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken")
+		t.Skip("runs only as a child of TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken")
 	}
 	s := &Store{Path: path}
-	out := bufio.NewWriter(os.Stdout)
-	for i := 0; ; i++ {
+	for {
+		// Unbuffered: each marker reaches the pipe before the next step.
+		os.Stdout.WriteString("start\n")
+		saved := 0
 		err := s.Update(func(f *File) error {
 			n := 0
 			if p, ok := f.Find("Counter"); ok {
 				n, _ = strconv.Atoi(p.ClientID)
 			}
+			saved = n + 1
 			f.Profiles = nil
-			if _, err := f.Add(Profile{Name: "Counter", ClientID: strconv.Itoa(n + 1), RedirectURI: "https://partner.example.com/cb"}); err != nil {
+			if _, err := f.Add(Profile{Name: "Counter", ClientID: strconv.Itoa(saved), RedirectURI: "https://partner.example.com/cb"}); err != nil {
 				return err
 			}
 			for k := range (n * 7) % 40 { // the size changes from save to save
@@ -333,16 +341,13 @@ func TestKillHelperProcess(t *testing.T) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		if i == 0 {
-			out.WriteString("ready\n")
-			out.Flush()
-		}
+		os.Stdout.WriteString("done " + strconv.Itoa(saved) + "\n")
 	}
 }
 
 func TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts processes")
+		t.Skip("skipped with -short: it starts 200 processes")
 	}
 	runs := 200
 	if n, err := strconv.Atoi(os.Getenv(killRunsEnv)); err == nil && n > 0 {
@@ -350,7 +355,7 @@ func TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken(t *testing.T) {
 	}
 	s := tempStore(t)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	last, midWrite := 0, 0
+	last, inSave, midWrite := 0, 0, 0
 	for run := range runs {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelperProcess$", "-test.count=1")
 		cmd.Env = append(os.Environ(), killHelperEnv+"="+s.Path)
@@ -363,14 +368,31 @@ func TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "ready\n" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("run %d: the helper did not start: %v %q\n%s", run, err, line, stderr.String())
+		out := bufio.NewReader(stdout)
+		// Wait for the first save to finish, so every run kills a helper
+		// that is saving over a file it wrote itself.
+		var first string
+		for !strings.HasPrefix(first, "done ") {
+			if first, err = out.ReadString('\n'); err != nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("run %d: the helper did not save: %v\n%s", run, err, stderr.String())
+			}
 		}
 		time.Sleep(time.Duration(rng.IntN(20000)) * time.Microsecond)
 		cmd.Process.Signal(syscall.SIGKILL)
+		rest, _ := io.ReadAll(out)
 		cmd.Wait()
+
+		// What the helper was doing when it died: the last marker it printed.
+		markers := strings.Fields(strings.ReplaceAll(first+string(rest), "done ", "done:"))
+		lastDone, saving := 0, false
+		for _, m := range markers {
+			if n, ok := strings.CutPrefix(m, "done:"); ok {
+				lastDone, _ = strconv.Atoi(n)
+			}
+			saving = m == "start"
+		}
 
 		data, err := os.ReadFile(s.Path)
 		if err != nil {
@@ -385,14 +407,23 @@ func TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken(t *testing.T) {
 			t.Fatalf("run %d: the file lost its profile", run)
 		}
 		n, _ := strconv.Atoi(p.ClientID)
-		if n < last {
-			t.Fatalf("run %d: the file went back from save %d to save %d", run, last, n)
+		switch {
+		case saving && n != lastDone && n != lastDone+1:
+			t.Fatalf("run %d: killed while saving %d over %d, the file holds save %d", run, lastDone+1, lastDone, n)
+		case !saving && n != lastDone:
+			t.Fatalf("run %d: killed after save %d, the file holds save %d", run, lastDone, n)
 		}
 		last = n
+		if saving {
+			inSave++
+		}
 		// A temp file left behind means the kill came in the middle of a
-		// save: those are the kills that matter.
+		// write: those are the kills that matter.
 		temps, _ := filepath.Glob(s.Path + ".tmp-*")
 		if len(temps) > 0 {
+			if !saving {
+				t.Errorf("run %d: a temp file was left, yet the helper had finished its save", run)
+			}
 			midWrite++
 			for _, tmp := range temps {
 				os.Remove(tmp)
@@ -402,6 +433,9 @@ func TestKilledDuringAWriteTheFileIsOldOrNewNeverBroken(t *testing.T) {
 	if names := dirNames(t, s); len(names) != 2 {
 		t.Errorf("the directory holds %q (a corrupt-* file would mean a broken save)", names)
 	}
-	t.Logf("killed during a config write: %d of %d kills survived (%d of them mid-save, leaving a stray temp file), %d saves in all, the file always whole",
-		runs, runs, midWrite, last)
+	t.Logf("killed during a config write: %d of %d kills survived (%d inside a save, %d of them mid-write, leaving a stray temp file), %d saves in all, the file always the old or the new one",
+		runs, runs, inSave, midWrite, last)
+	if midWrite == 0 {
+		t.Errorf("none of the %d kills landed mid-write (no temp file was ever left), so this run proved nothing; run more kills with %s", runs, killRunsEnv)
+	}
 }
