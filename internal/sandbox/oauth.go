@@ -111,9 +111,14 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	case ApproveDeny:
 		s.deny(w, http.StatusFound, req)
 	default:
-		// approval_prompt=auto would skip this page for an operator who
-		// still holds a live token; the sandbox has no sign-in session to
-		// know that, so it always asks.
+		// As Zapier: approval_prompt=auto (Zapier's default, also when it
+		// is left out) skips the consent page while the operator holds a
+		// live token for this client with the same scopes; force always asks.
+		if req.approvalPrompt != "force" && s.consents.live(req.clientID, req.scopes, s.now()) {
+			s.log.Info("authorize approved without asking: a token for these scopes is still live", "client_id", req.clientID)
+			s.approve(w, http.StatusFound, req, req.state)
+			return
+		}
 		s.writeConsentPage(w, req)
 	}
 }
@@ -221,13 +226,17 @@ func (s *Server) parseAuthorize(v url.Values) (*authRequest, string, *redirectEr
 // approve issues a token and redirects with it in the fragment, with state
 // as the state to echo.
 func (s *Server) approve(w http.ResponseWriter, status int, req *authRequest, state string) {
-	token, err := s.issueToken(req.clientID, req.scopes)
+	token, expires, err := s.issueToken(req.clientID, req.scopes)
 	if err != nil {
 		s.log.Error("issue token", "err", err)
 		s.writeErrorPage(w, http.StatusInternalServerError, "The sandbox failed", "It could not make an access token.", hintStartAgain)
 		return
 	}
 	s.authorizations.Add(1)
+	if err := s.consents.record(req.clientID, req.scopes, expires, s.now()); err != nil {
+		// The token is good; only the next approval_prompt=auto asks again.
+		s.log.Warn("the sandbox could not remember this approval", "err", err)
+	}
 	s.log.Info("authorize approved", "client_id", req.clientID, "scopes", strings.Join(req.scopes, " "),
 		"state_echoed", state == req.state)
 	params := [][2]string{

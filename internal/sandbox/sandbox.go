@@ -14,8 +14,10 @@
 // the CLI runs it standalone.
 //
 // It deliberately does not: listen on anything but loopback, speak TLS,
-// persist anything but its signing key, implement the authorization-code
-// flow, or pretend to be Zapier (every page it shows says it is not).
+// persist anything but its key and, per client and set of scopes, a hash
+// and the time its latest token expires (never a token), implement the
+// authorization-code flow, or pretend to be Zapier (every page it shows
+// says it is not).
 package sandbox
 
 import (
@@ -52,9 +54,10 @@ const (
 type Approve string
 
 const (
-	// ApproveAsk shows a consent page with Approve and Deny buttons, even
-	// with approval_prompt=auto: the sandbox keeps no sign-in session that
-	// would tell it the operator already holds a live token.
+	// ApproveAsk shows a consent page with Approve and Deny buttons and
+	// honours approval_prompt as Zapier does: "force" always shows it;
+	// "auto" (or none) skips it while a token issued for the same client
+	// with the same scopes is still live.
 	ApproveAsk Approve = "ask"
 	// ApproveAuto redirects with a token at once, even with approval_prompt=force.
 	ApproveAuto Approve = "auto"
@@ -85,8 +88,11 @@ type Options struct {
 	// ExpiresIn is the lifetime of issued tokens; 0 means 10 hours. It must
 	// be a whole number of seconds, at least one.
 	ExpiresIn time.Duration
-	// KeyFile holds the 32-byte token-signing key, created (mode 0600) on
-	// first use. "" means $XDG_DATA_HOME/partnerdesk/sandbox.key.
+	// KeyFile holds the installation's 32-byte sandbox key, created (mode
+	// 0600) on first use: it signs tokens and proves to the app that a
+	// sandbox is its own. "" means $XDG_DATA_HOME/partnerdesk/sandbox.key.
+	// Beside it, NAME-consent.json remembers until when tokens are live
+	// (see ApproveAsk): hashes and times, never a token.
 	KeyFile string
 	// Clients registers extra clients: client_id -> its allowed redirect_uris,
 	// compared as exact strings. The built-in ClientID is always registered
@@ -125,6 +131,7 @@ type Server struct {
 	tokenKey    []byte
 	csrfKey     []byte
 	identityKey []byte // proves to the app that this sandbox is its own (identity.go)
+	consents    *consents
 	data        *dataset
 	handler     http.Handler
 	limiter     *rateLimiter // nil: no limit
@@ -233,6 +240,7 @@ func New(opts Options) (*Server, error) {
 		tokenKey:    deriveKey(key, "partnerdesk sandbox access token v1"),
 		csrfKey:     deriveKey(key, "partnerdesk sandbox consent form v1"),
 		identityKey: deriveKey(key, identityPurpose),
+		consents:    &consents{path: consentPath(keyFile), key: deriveKey(key, "partnerdesk sandbox consent memory v1")},
 		data:        generate(opts.Seed, zaps, apps),
 	}
 	if s.now == nil {

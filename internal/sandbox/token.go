@@ -38,11 +38,12 @@ var (
 
 var b64 = base64.RawURLEncoding
 
-// issueToken signs a new token for client with the granted scopes.
-func (s *Server) issueToken(clientID string, scopes []string) (string, error) {
+// issueToken signs a new token for client with the granted scopes and
+// returns it with its expiry.
+func (s *Server) issueToken(clientID string, scopes []string) (string, time.Time, error) {
 	nonce := make([]byte, 12)
 	if _, err := rand.Read(nonce); err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	now := s.now()
 	c := claims{
@@ -58,10 +59,10 @@ func (s *Server) issueToken(clientID string, scopes []string) (string, error) {
 	}
 	payload, err := json.Marshal(c)
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	body := tokenPrefix + b64.EncodeToString(payload)
-	return body + "." + b64.EncodeToString(s.sign(body)), nil
+	return body + "." + b64.EncodeToString(s.sign(body)), time.Unix(c.Expires, 0), nil
 }
 
 // verifyToken checks the signature and expiry of token and returns its claims.
