@@ -5,7 +5,8 @@
 // FetchResource answers "job-1", "job-2", …; sendPage/sendWait/sendError then play
 // Go's part for the latest job (or the one named). The profile methods (UpdateProfile,
 // RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile) change what GetState
-// returns, as Go does; ShowToken answers FAKE_TOKEN and MaskedToken its masked form.
+// returns, as Go does; MaskedToken answers FAKE_MASKED. No method answers a token, as
+// in Go; FAKE_TOKEN is there for tests that make sure the page never shows one.
 
 import { vi, type Mock } from 'vitest'
 import { resetEventsForTests } from '../lib/api/backend'
@@ -44,7 +45,7 @@ export type FakeBackend = {
   sendError(kind: ResourceErrorKind, message?: string, scope?: string): void
 }
 
-/** What the fake ShowToken answers: long enough that expectNothingTokenLike would catch it. */
+/** A token, for tests that program a method to return one: long enough that expectNothingTokenLike would catch it. */
 export const FAKE_TOKEN = 'zpk_live_4f1c0a9e7b2d48c6a1e3f5b7d9c2e4a6'
 /** What the fake MaskedToken answers. */
 export const FAKE_MASKED = 'zpk_…e4a6'
@@ -114,7 +115,7 @@ export function installFakeBackend(
       return n
     }),
     MaskedToken: vi.fn(async () => FAKE_MASKED),
-    ShowToken: vi.fn(async () => FAKE_TOKEN),
+    ShowToken: vi.fn(async () => {}),
     ExportProfile: vi.fn(async () => '/home/operator/Acme production.pdprofile'),
     ImportProfileFile: vi.fn(async () => remember(makeProfile({ id: 'p-imported', name: 'Imported' }))),
     KeepTokensInMemory: vi.fn(async () => {

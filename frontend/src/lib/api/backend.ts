@@ -9,10 +9,9 @@
 // message already written for the operator; errorMessage() turns whatever arrived into
 // that string so it can be shown as it is.
 //
-// The access token reaches the page in one place only: showToken, called when the
-// operator presses "Show" (TokenValue.svelte hides it again after 30 s and forgets it).
-// CopyToken asks Go to put it on the system clipboard; maskedToken gets its first and
-// last four characters.
+// The access token never reaches the page: showToken asks Go to show it in a native
+// window, copyToken to put it on the system clipboard (cleared after 45 s), and
+// maskedToken gets only its first and last four characters.
 
 import type {
   AppBindings,
@@ -142,8 +141,10 @@ export const backend = {
   signOutExpired: async (): Promise<number> => (await call((a) => a.SignOutExpired())) ?? 0,
   /** The token's first and last four characters, such as "zpk_…9f3a". */
   maskedToken: async (id: string): Promise<string> => (await call((a) => a.MaskedToken(id))) ?? '',
-  /** The whole token. Only on the operator's press of "Show"; never keep it longer than shown. */
-  showToken: async (id: string): Promise<string> => (await call((a) => a.ShowToken(id))) ?? '',
+  /** Go shows the whole token in a window of its own; resolves when the operator closed it. Nothing comes back. */
+  showToken: async (id: string): Promise<void> => {
+    await call((a) => a.ShowToken(id))
+  },
   /** Go asks where to save; resolves with the path, or "" when the operator cancelled. */
   exportProfile: async (id: string): Promise<string> => (await call((a) => a.ExportProfile(id))) ?? '',
   /** Go asks for a profile file and adds it; null when the operator cancelled. */

@@ -205,8 +205,8 @@ export interface AppBindings {
   SignOutExpired(): Promise<number>
   /** The token's first and last four characters. */
   MaskedToken(id: string): Promise<string>
-  /** The whole token: only on the operator's press of "Show". */
-  ShowToken(id: string): Promise<string>
+  /** Shows the whole token in a native window, never to the page; returns when it is closed. */
+  ShowToken(id: string): Promise<void>
   /** Opens a save dialog; "" when cancelled, else the path saved to. */
   ExportProfile(id: string): Promise<string>
   /** Opens an open dialog; null when cancelled. */

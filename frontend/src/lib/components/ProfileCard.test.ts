@@ -6,7 +6,7 @@ import { FAKE_MASKED, FAKE_TOKEN, installFakeBackend, type FakeBackend } from '.
 import { makeProfile, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
 import type { SignInOutcome } from '../api/types'
-import { formatAbsolute, formatClock } from '../format'
+import { formatAbsolute } from '../format'
 import { toasts } from '../toasts.svelte'
 import ProfileCard from './ProfileCard.svelte'
 
@@ -113,30 +113,29 @@ describe('ProfileCard states', () => {
 })
 
 describe('ProfileCard actions', () => {
-  it('copies the token through Go and says when', async () => {
+  it('copies the token through Go and says when it is cleared', async () => {
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     await userEvent.click(screen.getByRole('button', { name: 'Copy token' }))
 
     expect(fake.App.CopyToken).toHaveBeenCalledWith('p-acme')
-    expect(await screen.findByText(`Copied at ${formatClock(NOW)}`, { exact: false })).toBeInTheDocument()
-    expect(formatClock(NOW)).toMatch(/\d{1,2}[:.]\d{2}/)
+    expect(await screen.findByText('Copied; cleared in 45 s')).toBeInTheDocument()
     expectNothingTokenLike()
   })
 
-  it('takes the copied note down after half a minute', async () => {
+  it('takes the copied note down when Go clears the clipboard, after 45 seconds', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
     vi.setSystemTime(NOW)
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
     await user.click(screen.getByRole('button', { name: 'Copy token' }))
-    await vi.waitFor(() => expect(screen.getByText(/Copied at/)).toBeInTheDocument())
+    await vi.waitFor(() => expect(screen.getByText(/Copied; cleared in 45 s/)).toBeInTheDocument())
 
-    vi.advanceTimersByTime(29_000)
+    vi.advanceTimersByTime(44_000)
     await tick()
-    expect(screen.getByText(/Copied at/)).toBeInTheDocument()
+    expect(screen.getByText(/Copied; cleared/)).toBeInTheDocument()
     vi.advanceTimersByTime(2_000)
     await tick()
-    expect(screen.queryByText(/Copied at/)).toBeNull()
+    expect(screen.queryByText(/Copied/)).toBeNull()
   })
 
   it('shows Go’s words when copying fails', async () => {
@@ -144,7 +143,7 @@ describe('ProfileCard actions', () => {
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     await userEvent.click(screen.getByRole('button', { name: 'Copy token' }))
     expect(await screen.findByRole('alert')).toHaveTextContent('The keychain is locked. Unlock it and try again.')
-    expect(screen.queryByText(/Copied at/)).toBeNull()
+    expect(screen.queryByText(/Copied/)).toBeNull()
   })
 
   it('asks before signing out, and explains that the token stays valid', async () => {
@@ -297,52 +296,47 @@ describe('ProfileCard keyboard shortcuts', () => {
 })
 
 describe('ProfileCard token value', () => {
-  it('shows the token masked, then whole for 30 seconds with a countdown, then forgets it', async () => {
-    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    vi.setSystemTime(NOW)
+  it('shows the token masked, and whole only in Go’s own window', async () => {
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    const user = userEvent.setup()
 
     expect(await screen.findByText(FAKE_MASKED)).toBeInTheDocument()
     expect(fake.App.MaskedToken).toHaveBeenCalledWith('p-acme')
     expect(fake.App.ShowToken).not.toHaveBeenCalled()
-    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
 
-    await user.click(screen.getByRole('button', { name: 'Show' }))
+    // Go answers when the operator closes its window.
+    let close = () => {}
+    fake.App.ShowToken.mockImplementation(() => new Promise<void>((resolve) => (close = resolve)))
+    const show = screen.getByRole('button', { name: 'Show' })
+    await user.click(show)
     expect(fake.App.ShowToken).toHaveBeenCalledWith('p-acme')
-    expect(await screen.findByText(FAKE_TOKEN)).toBeInTheDocument()
-    expect(screen.getByText(/Hides in 30 s/)).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Hide' })).toBeInTheDocument()
-
-    vi.advanceTimersByTime(10_000)
-    await tick()
-    expect(screen.getByText(/Hides in 20 s/)).toBeInTheDocument()
-    vi.advanceTimersByTime(19_000)
-    await tick()
-    expect(screen.getByText(/Hides in 1 s/)).toBeInTheDocument()
-    expect(screen.getByText(FAKE_TOKEN)).toBeInTheDocument()
-
-    vi.advanceTimersByTime(1_000)
-    await tick()
-    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
-    expect(screen.queryByText(/Hides in/)).toBeNull()
+    expect(await screen.findByRole('status')).toHaveTextContent('The token is shown in a separate window.')
+    expect(show).toBeDisabled()
     expect(screen.getByText(FAKE_MASKED)).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Show' })).toBeInTheDocument()
+
+    close()
+    await vi.waitFor(() => expect(show).toBeEnabled())
+    expect(screen.queryByText(/separate window/)).toBeNull()
+    expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
     expectNothingTokenLike()
   })
 
-  it('hides the token at once on Hide, keeping the focus on the button', async () => {
+  it('puts nothing on the page even if Go answered Show with a token', async () => {
+    fake.App.ShowToken.mockResolvedValue(FAKE_TOKEN as unknown as void)
     render(ProfileCard, { profile: signedInProfile(OBTAINED) })
-    const user = userEvent.setup()
     await screen.findByText(FAKE_MASKED)
-    await user.click(screen.getByRole('button', { name: 'Show' }))
-    await screen.findByText(FAKE_TOKEN)
-    const hide = screen.getByRole('button', { name: 'Hide' })
-    await user.click(hide)
+    await userEvent.click(screen.getByRole('button', { name: 'Show' }))
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Show' })).toBeEnabled())
     expect(document.body).not.toHaveTextContent(FAKE_TOKEN)
-    expect(hide).toHaveFocus()
-    expect(hide).toHaveAccessibleName('Show')
     expectNothingTokenLike()
+  })
+
+  it('says why the token could not be shown', async () => {
+    fake.App.ShowToken.mockRejectedValue('The keychain is locked. Unlock it and try again.')
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
+    await screen.findByText(FAKE_MASKED)
+    await userEvent.click(screen.getByRole('button', { name: 'Show' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('The keychain is locked. Unlock it and try again.')
   })
 
   it('says why the token cannot be read, and offers no Show', async () => {
