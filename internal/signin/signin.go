@@ -170,7 +170,7 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 		Hidden:       opts.Silent && !opts.Force,
 	}
 	s.progress(StageWaiting)
-	redirect, err := s.Window(ctx, windowOpts)
+	redirect, err := s.showWindow(ctx, windowOpts)
 	if err != nil {
 		return a.profile, err
 	}
