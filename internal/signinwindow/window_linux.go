@@ -29,10 +29,11 @@ import (
 const (
 	defaultWidth  = 560
 	defaultHeight = 720
-	// destroyWait bounds how long Open waits for GTK to confirm the window is
-	// gone once the result is known.
-	destroyWait = 5 * time.Second
 )
+
+// destroyWait bounds how long Open waits for GTK to confirm the window is
+// gone once the result is known.
+var destroyWait = 5 * time.Second
 
 // GTK is not thread-safe and runs its loop on the main OS thread (Wails calls
 // gtk_main there; RunMainLoop does on the CLI). Every GTK and WebKit call is
@@ -177,8 +178,21 @@ func Open(ctx context.Context, opts Options) (string, error) {
 	select { // the window goes right after the result; its WebKit processes with it
 	case <-a.gone:
 	case <-time.After(destroyWait):
+		a.abandon()
 	}
 	return o.redirect, o.err
+}
+
+// abandon stops counting a window GTK never confirmed gone as the open
+// one, so that it cannot hold every later sign-in back; if it goes later,
+// pdswDestroyed tidies up as usual.
+func (a *attempt) abandon() {
+	mu.Lock()
+	if current == a {
+		current = nil
+	}
+	mu.Unlock()
+	slog.Warn("the sign-in window did not confirm it closed; the next sign-in may open another")
 }
 
 // closeAndWait closes the window for reason and returns the outcome, which is
