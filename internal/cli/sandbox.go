@@ -13,7 +13,7 @@ import (
 func sandboxCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
-	approve := fs.String("approve", "ask", "how to answer sign-ins: ask, auto, deny or wrong-state")
+	approve := fs.String("approve", "ask", "how to answer sign-ins: ask (the consent page; approval_prompt=auto skips it while a token for the same scopes is live), auto, deny or wrong-state")
 	expiresIn := fs.Int("expires-in", 36000, "lifetime of issued tokens, in seconds")
 	zaps := fs.Int("zaps", 0, "how many Zaps the sandbox account has (0: the default)")
 	apps := fs.Int("apps", 0, "how many apps the app directory lists (0: the default)")
