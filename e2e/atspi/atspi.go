@@ -39,6 +39,8 @@ type Bus struct {
 	conn *dbus.Conn
 	// Poll is how long Find waits between two walks of the tree.
 	Poll time.Duration
+	// CallTimeout bounds each call to an application.
+	CallTimeout time.Duration
 }
 
 // Connect asks the session bus (DBUS_SESSION_BUS_ADDRESS) for the address
@@ -63,7 +65,7 @@ func Connect() (*Bus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("accessibility bus %s: %w", addr, err)
 	}
-	return &Bus{conn: conn, Poll: 200 * time.Millisecond}, nil
+	return &Bus{conn: conn, Poll: 200 * time.Millisecond, CallTimeout: 5 * time.Second}, nil
 }
 
 // Close ends the connection.
@@ -278,27 +280,39 @@ func matches(n Node, role, name string) bool {
 // Press performs the node's default action ("click", "press", "activate",
 // "jump" or else its first one), as a keyboard or a screen reader would.
 func (b *Bus) Press(n Node) error {
-	obj := b.conn.Object(n.Dest, n.Path)
-	var actions []struct{ Name, LocalizedName, KeyBinding string }
-	if err := obj.Call(ifaceAction+".GetActions", 0).Store(&actions); err != nil {
+	// One GetName call per action, not GetActions: WebKit 2.50 never answers
+	// GetActions.
+	var count int32
+	v, err := b.prop(n.Ref, ifaceAction, "NActions")
+	if err == nil {
+		err = v.Store(&count)
+	}
+	if err != nil {
 		return fmt.Errorf("actions of %s: %w", n, err)
 	}
-	if len(actions) == 0 {
+	if count == 0 {
 		return fmt.Errorf("%s offers no action", n)
 	}
-	pick := 0
-	for i, a := range actions {
-		if slices.Contains([]string{"click", "press", "activate", "jump"}, strings.ToLower(a.Name)) {
-			pick = i
+	pick, pickName := int32(0), ""
+	for i := range count {
+		var name string
+		if err := b.call(n.Ref, ifaceAction+".GetName", i).Store(&name); err != nil {
+			return fmt.Errorf("actions of %s: %w", n, err)
+		}
+		if i == 0 {
+			pickName = name
+		}
+		if slices.Contains([]string{"click", "press", "activate", "jump"}, strings.ToLower(name)) {
+			pick, pickName = i, name
 			break
 		}
 	}
 	var ok bool
-	if err := obj.Call(ifaceAction+".DoAction", 0, int32(pick)).Store(&ok); err != nil {
-		return fmt.Errorf("%s on %s: %w", actions[pick].Name, n, err)
+	if err := b.call(n.Ref, ifaceAction+".DoAction", pick).Store(&ok); err != nil {
+		return fmt.Errorf("%s on %s: %w", pickName, n, err)
 	}
 	if !ok {
-		return fmt.Errorf("%s on %s: refused", actions[pick].Name, n)
+		return fmt.Errorf("%s on %s: refused", pickName, n)
 	}
 	return nil
 }
@@ -306,7 +320,7 @@ func (b *Bus) Press(n Node) error {
 // Focus gives the node the keyboard focus.
 func (b *Bus) Focus(n Node) error {
 	var ok bool
-	if err := b.conn.Object(n.Dest, n.Path).Call(ifaceComponent+".GrabFocus", 0).Store(&ok); err != nil {
+	if err := b.call(n.Ref, ifaceComponent+".GrabFocus").Store(&ok); err != nil {
 		return fmt.Errorf("focus %s: %w", n, err)
 	}
 	if !ok {
@@ -321,7 +335,6 @@ var ErrNotEditable = errors.New("not an editable text")
 // Type replaces the field's text with text, as typing does: the page gets
 // its input events. Callers fall back to the keyboard on ErrNotEditable.
 func (b *Bus) Type(n Node, text string) error {
-	obj := b.conn.Object(n.Dest, n.Path)
 	ifaces, err := b.interfaces(n.Ref)
 	if err != nil {
 		return err
@@ -330,19 +343,19 @@ func (b *Bus) Type(n Node, text string) error {
 		return fmt.Errorf("type into %s: %w", n, ErrNotEditable)
 	}
 	var count int32
-	if v, err := obj.GetProperty(ifaceText + ".CharacterCount"); err == nil {
+	if v, err := b.prop(n.Ref, ifaceText, "CharacterCount"); err == nil {
 		v.Store(&count)
 	}
 	var ok bool
 	if count > 0 {
-		if err := obj.Call(ifaceEditableText+".DeleteText", 0, int32(0), count).Store(&ok); err != nil {
+		if err := b.call(n.Ref, ifaceEditableText+".DeleteText", int32(0), count).Store(&ok); err != nil {
 			return fmt.Errorf("clear %s: %w", n, err)
 		}
 	}
 	if text == "" {
 		return nil
 	}
-	if err := obj.Call(ifaceEditableText+".InsertText", 0, int32(0), text, int32(len([]rune(text)))).Store(&ok); err != nil {
+	if err := b.call(n.Ref, ifaceEditableText+".InsertText", int32(0), text, int32(len([]rune(text)))).Store(&ok); err != nil {
 		return fmt.Errorf("type into %s: %w", n, err)
 	}
 	if !ok {
@@ -390,15 +403,14 @@ func TreeText(nodes []Node) string {
 // read fetches one node's role, name, states, interfaces and, with withText,
 // its text.
 func (b *Bus) read(ref Ref, withText bool) (Node, error) {
-	obj := b.conn.Object(ref.Dest, ref.Path)
 	n := Node{Ref: ref}
-	name, err := obj.GetProperty(ifaceAccessible + ".Name")
+	name, err := b.prop(ref, ifaceAccessible, "Name")
 	if err != nil {
 		return n, err
 	}
 	name.Store(&n.Name)
 	var role uint32
-	if err := obj.Call(ifaceAccessible+".GetRole", 0).Store(&role); err != nil {
+	if err := b.call(ref, ifaceAccessible+".GetRole").Store(&role); err != nil {
 		return n, err
 	}
 	n.Role = fmt.Sprintf("role %d", role)
@@ -406,7 +418,7 @@ func (b *Bus) read(ref Ref, withText bool) (Node, error) {
 		n.Role = roleNames[role]
 	}
 	var bits []uint32
-	if err := obj.Call(ifaceAccessible+".GetState", 0).Store(&bits); err != nil {
+	if err := b.call(ref, ifaceAccessible+".GetState").Store(&bits); err != nil {
 		return n, err
 	}
 	for i, w := range bits {
@@ -423,7 +435,7 @@ func (b *Bus) read(ref Ref, withText bool) (Node, error) {
 
 func (b *Bus) interfaces(ref Ref) ([]string, error) {
 	var full []string
-	if err := b.conn.Object(ref.Dest, ref.Path).Call(ifaceAccessible+".GetInterfaces", 0).Store(&full); err != nil {
+	if err := b.call(ref, ifaceAccessible+".GetInterfaces").Store(&full); err != nil {
 		return nil, err
 	}
 	short := make([]string, len(full))
@@ -437,7 +449,7 @@ func (b *Bus) interfaces(ref Ref) ([]string, error) {
 // characters that stand for embedded children.
 func (b *Bus) text(ref Ref) (string, error) {
 	var s string
-	if err := b.conn.Object(ref.Dest, ref.Path).Call(ifaceText+".GetText", 0, int32(0), int32(-1)).Store(&s); err != nil {
+	if err := b.call(ref, ifaceText+".GetText", int32(0), int32(-1)).Store(&s); err != nil {
 		return "", err
 	}
 	return strings.TrimSpace(strings.ReplaceAll(s, "\uFFFC", "")), nil
@@ -448,22 +460,21 @@ func (b *Bus) children(ref Ref) ([]Ref, error) {
 		Dest string
 		Path dbus.ObjectPath
 	}
-	obj := b.conn.Object(ref.Dest, ref.Path)
-	if err := obj.Call(ifaceAccessible+".GetChildren", 0).Store(&kids); err != nil {
+	if err := b.call(ref, ifaceAccessible+".GetChildren").Store(&kids); err != nil {
 		return nil, err
 	}
 	// GTK's bridge leaves out of GetChildren the web page a WebKit view
 	// embeds from its web process (an ATK socket), but counts it and
 	// answers GetChildAtIndex for it.
 	var count int32
-	if v, err := obj.GetProperty(ifaceAccessible + ".ChildCount"); err == nil && v.Store(&count) == nil && int(count) > len(kids) {
+	if v, err := b.prop(ref, ifaceAccessible, "ChildCount"); err == nil && v.Store(&count) == nil && int(count) > len(kids) {
 		kids = kids[:0]
 		for i := range count {
 			var k struct {
 				Dest string
 				Path dbus.ObjectPath
 			}
-			if err := obj.Call(ifaceAccessible+".GetChildAtIndex", 0, i).Store(&k); err != nil {
+			if err := b.call(ref, ifaceAccessible+".GetChildAtIndex", i).Store(&k); err != nil {
 				return nil, err
 			}
 			kids = append(kids, k)
@@ -478,6 +489,21 @@ func (b *Bus) children(ref Ref) ([]Ref, error) {
 		out = append(out, Ref{k.Dest, k.Path})
 	}
 	return out, nil
+}
+
+// call calls a method of an object, giving up after CallTimeout: a web
+// process busy with its page can leave a call unanswered.
+func (b *Bus) call(ref Ref, method string, args ...any) *dbus.Call {
+	ctx, cancel := context.WithTimeout(context.Background(), b.CallTimeout)
+	defer cancel()
+	return b.conn.Object(ref.Dest, ref.Path).CallWithContext(ctx, method, 0, args...)
+}
+
+// prop reads a property of an object.
+func (b *Bus) prop(ref Ref, iface, name string) (dbus.Variant, error) {
+	var v dbus.Variant
+	err := b.call(ref, "org.freedesktop.DBus.Properties.Get", iface, name).Store(&v)
+	return v, err
 }
 
 func (b *Bus) wait(ctx context.Context) error {
@@ -520,7 +546,7 @@ func (b *Bus) AppOf(ctx context.Context, pid int, prefix string) (Node, error) {
 		if err == nil {
 			for _, ref := range apps {
 				var owner uint32
-				err := b.conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, ref.Dest).Store(&owner)
+				err := b.call(Ref{"org.freedesktop.DBus", "/org/freedesktop/DBus"}, "org.freedesktop.DBus.GetConnectionUnixProcessID", ref.Dest).Store(&owner)
 				if err != nil || int(owner) != pid {
 					continue
 				}
