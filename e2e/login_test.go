@@ -269,10 +269,54 @@ func (o *operator) runWatchingWindows(t *testing.T, args ...string) (code int, s
 	}
 }
 
-func TestSilentRenewalShowsNoWindowWhenTheProviderAnswersAtOnce(t *testing.T) {
+// approveInWindow runs a login that shows the sandbox's consent page, and
+// presses Approve in the sign-in window. Approve has the focus once the page
+// has loaded, which the title does not tell: Enter is pressed until the
+// window goes.
+func (o *operator) approveInWindow(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := o.command(t.Context(), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	giveUp := time.After(60 * time.Second)
+	pressed := false
+	for {
+		select {
+		case <-exited:
+			if !pressed {
+				t.Fatalf("partnerdesk %s ended without showing the consent page", strings.Join(args, " "))
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 0 {
+				t.Fatalf("partnerdesk %s after approving: exit %d", strings.Join(args, " "), code)
+			}
+			return
+		case <-giveUp:
+			t.Fatalf("partnerdesk %s: no consent page to approve, or approving did not end the sign-in", strings.Join(args, " "))
+		case <-time.After(300 * time.Millisecond):
+			win := findWindow("Partnerdesk sign-in")
+			if win == "" {
+				continue
+			}
+			title, _ := exec.Command("xdotool", "getwindowname", win).Output()
+			if strings.Contains(string(title), "127.0.0.1") { // the sandbox's page, not a blank window
+				exec.Command("xdotool", "windowactivate", "--sync", win).Run()
+				exec.Command("xdotool", "key", "--clearmodifiers", "Return").Run()
+				pressed = true
+			}
+		}
+	}
+}
+
+// The sandbox in ask mode answers as Zapier does: approval_prompt=auto
+// skips its consent page only while a token for the same scopes is live,
+// force always shows it. So this tells the two apart.
+func TestSilentRenewalShowsNoWindowWhileATokenIsLiveAndForceAsksAgain(t *testing.T) {
 	o := newOperator(t)
-	id := o.addProfile("e2e", o.sandbox("auto"), registeredRedirect)
-	o.mustRun("login", "--timeout", "60s")
+	id := o.addProfile("e2e", o.sandbox("ask"), registeredRedirect)
+	o.approveInWindow(t, "login", "--timeout", "60s") // no token yet: asked
 	first := keychainSecret(t, id)
 
 	code, saw := o.runWatchingWindows(t, "login", "--silent", "--timeout", "60s")
@@ -280,10 +324,16 @@ func TestSilentRenewalShowsNoWindowWhenTheProviderAnswersAtOnce(t *testing.T) {
 		t.Fatalf("login --silent: exit %d", code)
 	}
 	if saw {
-		t.Error("a sign-in window showed although the provider redirected at once")
+		t.Error("a sign-in window showed although a token for the same scopes is live")
 	}
-	if renewed := keychainSecret(t, id); renewed == "" || renewed == first {
+	renewed := keychainSecret(t, id)
+	if renewed == "" || renewed == first {
 		t.Error("silent renewal did not store a new token")
+	}
+
+	o.approveInWindow(t, "login", "--force", "--timeout", "60s") // asked again, token live or not
+	if forced := keychainSecret(t, id); forced == "" || forced == renewed {
+		t.Error("login --force did not store a new token")
 	}
 }
 
