@@ -7,7 +7,7 @@ import (
 )
 
 func TestASessionUsesTheKeychainUntilToldToKeepTokensInMemory(t *testing.T) {
-	useMock(t)
+	useMemoryKeychain(t)
 	keychain := New()
 	s := &Session{Keychain: keychain}
 	ctx := context.Background()
@@ -46,12 +46,12 @@ func TestASessionUsesTheKeychainUntilToldToKeepTokensInMemory(t *testing.T) {
 }
 
 func TestProbeTellsWhetherTheKeychainAnswers(t *testing.T) {
-	useMock(t)
+	useMemoryKeychain(t)
 	s := &Session{Keychain: New()}
 	if err := s.Probe(context.Background()); err != nil {
 		t.Errorf("Probe on a working keychain = %v", err)
 	}
-	useMockError(t, errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	useFailingKeychain(t, errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	var unavailable *UnavailableError
 	if err := s.Probe(context.Background()); !errors.As(err, &unavailable) {
 		t.Errorf("Probe with no Secret Service = %v, want UnavailableError", err)

@@ -16,9 +16,15 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
-// These tests never touch a real keychain: they run go-keyring's mock, or a
-// keychain that blocks until the test lets it go. keychain_test.go (build
+// These tests never touch a real keychain: they run a keychain in memory,
+// or one that blocks until the test lets it go. keychain_test.go (build
 // tag keychain) runs the real one.
+//
+// They never use go-keyring's mock (keyring.MockInit): it replaces
+// go-keyring's one global provider for the rest of the test binary, with no
+// way back, so the real-keychain tests that happened to run after it would
+// quietly test the mock, and each test would see what the one before it
+// left. Every test here sets up its own keychain and leaves go-keyring alone.
 
 // useBackend swaps the vault's keychain for the length of the test.
 func useBackend(t *testing.T, k keychain) {
@@ -28,19 +34,57 @@ func useBackend(t *testing.T, k keychain) {
 	t.Cleanup(func() { backend = old })
 }
 
-// useMock puts go-keyring's in-memory mock behind the vault.
-func useMock(t *testing.T) {
-	t.Helper()
-	keyring.MockInit()
-	useBackend(t, keychain{get: keyring.Get, set: keyring.Set, del: keyring.Delete})
+// memoryKeychain is a keychain in memory, owned by one test. It answers as
+// go-keyring does: keyring.ErrNotFound for a missing entry.
+type memoryKeychain struct {
+	mu      sync.Mutex
+	secrets map[[2]string]string // service, user -> secret
 }
 
-// useMockError puts go-keyring's mock behind the vault, failing every call
-// with err.
-func useMockError(t *testing.T, err error) {
+func (m *memoryKeychain) get(service, user string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.secrets[[2]string{service, user}]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return s, nil
+}
+
+func (m *memoryKeychain) set(service, user, secret string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.secrets[[2]string{service, user}] = secret
+	return nil
+}
+
+func (m *memoryKeychain) del(service, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.secrets[[2]string{service, user}]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(m.secrets, [2]string{service, user})
+	return nil
+}
+
+// useMemoryKeychain puts a fresh, empty keychain in memory behind the vault.
+func useMemoryKeychain(t *testing.T) *memoryKeychain {
 	t.Helper()
-	keyring.MockInitWithError(err)
-	useBackend(t, keychain{get: keyring.Get, set: keyring.Set, del: keyring.Delete})
+	m := &memoryKeychain{secrets: map[[2]string]string{}}
+	useBackend(t, keychain{get: m.get, set: m.set, del: m.del})
+	return m
+}
+
+// useFailingKeychain puts a keychain behind the vault that fails every call
+// with err, as go-keyring passes a library's error through.
+func useFailingKeychain(t *testing.T, err error) {
+	t.Helper()
+	useBackend(t, keychain{
+		get: func(string, string) (string, error) { return "", err },
+		set: func(string, string, string) error { return err },
+		del: func(string, string) error { return err },
+	})
 }
 
 // waitIdle returns once no keychain call is running.
@@ -91,8 +135,8 @@ func refuseCalls(t *testing.T) {
 	})
 }
 
-func TestTokensRoundTripThroughGoKeyring(t *testing.T) {
-	useMock(t)
+func TestTokensRoundTripThroughTheKeychain(t *testing.T) {
+	kc := useMemoryKeychain(t)
 	ctx := context.Background()
 	v := New()
 
@@ -109,8 +153,8 @@ func TestTokensRoundTripThroughGoKeyring(t *testing.T) {
 
 	// The contract other tools rely on: service "partnerdesk", user = the
 	// profile id, secret = exactly the token.
-	if got, err := keyring.Get("partnerdesk", "p1"); err != nil || got != "second-token" {
-		t.Errorf(`keyring.Get("partnerdesk", "p1") = %q, %v; want "second-token"`, got, err)
+	if got, err := kc.get("partnerdesk", "p1"); err != nil || got != "second-token" {
+		t.Errorf(`the keychain's entry for ("partnerdesk", "p1") = %q, %v; want "second-token"`, got, err)
 	}
 
 	if err := v.Delete(ctx, "p1"); err != nil {
@@ -129,14 +173,14 @@ func TestZeroVaultUsesTheDefaults(t *testing.T) {
 	if v := New(); v.Timeout != 30*time.Second || v.SlowAfter != time.Second {
 		t.Errorf("New() = %+v, want a 30s time-out and 1s slow signal", v)
 	}
-	useMock(t)
+	useMemoryKeychain(t)
 	var v Vault
 	mustSet(t, &v, "p1", "tok")
 	mustGet(t, &v, "p1", "tok")
 }
 
 func TestEveryPrintableASCIITokenIsAccepted(t *testing.T) {
-	useMock(t)
+	useMemoryKeychain(t)
 	var b strings.Builder
 	for c := byte(0x20); c <= 0x7e; c++ {
 		b.WriteByte(c)
@@ -219,7 +263,7 @@ func TestKeychainErrorsBecomeTypedErrors(t *testing.T) {
 	for _, tt := range tests {
 		for op, call := range calls {
 			t.Run(tt.name+" ("+op+")", func(t *testing.T) {
-				useMockError(t, tt.err)
+				useFailingKeychain(t, tt.err)
 				err := call(New(), "p1")
 				if tt.is != nil {
 					if err != tt.is {
@@ -261,7 +305,7 @@ func TestOtherErrorsAreWrappedWithWhatWasBeingDone(t *testing.T) {
 	}
 	for op, call := range calls {
 		t.Run(op, func(t *testing.T) {
-			useMockError(t, orig)
+			useFailingKeychain(t, orig)
 			err := call(New(), "p1")
 			if !errors.Is(err, orig) || err.Error() != want[op] {
 				t.Errorf("got %q, want %q wrapping the original", err, want[op])
@@ -331,7 +375,7 @@ func TestAHungCallHoldsTheSlotButLaterCallsStillReturn(t *testing.T) {
 }
 
 func TestCallsReachTheKeychainOneAtATime(t *testing.T) {
-	keyring.MockInit()
+	kc := &memoryKeychain{secrets: map[[2]string]string{}}
 	var inside, overlaps atomic.Int32
 	enter := func() {
 		if inside.Add(1) > 1 {
@@ -341,9 +385,9 @@ func TestCallsReachTheKeychainOneAtATime(t *testing.T) {
 		inside.Add(-1)
 	}
 	useBackend(t, keychain{
-		get: func(s, u string) (string, error) { enter(); return keyring.Get(s, u) },
-		set: func(s, u, p string) error { enter(); return keyring.Set(s, u, p) },
-		del: func(s, u string) error { enter(); return keyring.Delete(s, u) },
+		get: func(s, u string) (string, error) { enter(); return kc.get(s, u) },
+		set: func(s, u, p string) error { enter(); return kc.set(s, u, p) },
+		del: func(s, u string) error { enter(); return kc.del(s, u) },
 	})
 	var wg sync.WaitGroup
 	for i := range 16 {
@@ -456,7 +500,7 @@ func TestOnSlowSaysTheKeychainIsBeingWaitedFor(t *testing.T) {
 		}
 	})
 	t.Run("never, when the keychain answers at once", func(t *testing.T) {
-		useMock(t)
+		useMemoryKeychain(t)
 		v := &Vault{SlowAfter: time.Hour, OnSlow: func(op string) { t.Errorf("OnSlow(%q)", op) }}
 		mustSet(t, v, "p1", "tok")
 		mustGet(t, v, "p1", "tok")
@@ -469,7 +513,7 @@ func TestAPanicInTheKeychainLibraryIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "keychain library panicked: interface conversion") {
 		t.Fatalf("got %v, want the panic as an error", err)
 	}
-	useMock(t)
+	useMemoryKeychain(t)
 	mustSet(t, New(), "p1", "tok") // the slot was freed
 }
 
