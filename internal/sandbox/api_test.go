@@ -91,7 +91,7 @@ func TestAPIRefusesBadCredentialsAsZapierDoes(t *testing.T) {
 			if msgs := v1Errors(t, body); !strings.Contains(msgs[0], tt.wantText) {
 				t.Errorf("error %q does not say %q", msgs[0], tt.wantText)
 			}
-			// EnsureLocal recognises a running sandbox by this realm.
+			// RFC 6750 3: a challenge naming the realm (not proof of anything: see identity.go).
 			if wa := resp.Header.Get("WWW-Authenticate"); !strings.HasPrefix(wa, `Bearer realm="Partnerdesk Sandbox"`) {
 				t.Errorf("WWW-Authenticate %q", wa)
 			}
