@@ -1,0 +1,388 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"partnerdesk/e2e/atspi"
+)
+
+// The GUI tests below drive the real app through its accessibility tree, as
+// a screen-reader user would: controls are found by role and accessible
+// name (the contract in design.md, "GUI names"), pressed through their
+// default action, and what the page says is read back from the tree.
+
+// screen is the running app as the accessibility bus shows it.
+type screen struct {
+	t    *testing.T
+	o    *operator
+	bus  *atspi.Bus
+	app  atspi.Node
+	proc *exec.Cmd
+	log  *strings.Builder
+	// checked holds the screens whose controls were already checked for names.
+	checked map[string]bool
+}
+
+// within is how long a step may take before the test gives up: the app
+// starts its WebKit processes, and the sandbox answers on 127.0.0.1.
+const within = 30 * time.Second
+
+// startApp starts the app for the operator and waits until its page is on
+// the accessibility bus.
+func (o *operator) startApp(args ...string) *screen {
+	t := o.t
+	t.Helper()
+	cmd := o.command(context.Background(), args...)
+	var log strings.Builder
+	cmd.Stderr = &log
+	// WebKit's helper processes inherit the log pipe: do not wait on them
+	// for long once the app is gone.
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	bus, err := atspi.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	ctx, cancel := context.WithTimeout(t.Context(), within)
+	defer cancel()
+	app, err := bus.AppOf(ctx, cmd.Process.Pid, "partnerdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &screen{t: t, o: o, bus: bus, app: app, proc: cmd, log: &log, checked: map[string]bool{}}
+	s.find("document web", "Partnerdesk")
+	return s
+}
+
+// find waits for a showing control with the role and a name starting with
+// name, anywhere in the app's windows.
+func (s *screen) find(role, name string) atspi.Node {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.t.Context(), within)
+	defer cancel()
+	n, err := s.bus.Find(ctx, s.app, role, name)
+	if err != nil {
+		s.t.Fatalf("%v\nthe app's tree:\n%s", err, atspi.Dump(s.bus.Walk(s.app)))
+	}
+	return n
+}
+
+// findIn is find inside one node (a dialog, a window).
+func (s *screen) findIn(root atspi.Node, role, name string) atspi.Node {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.t.Context(), within)
+	defer cancel()
+	n, err := s.bus.Find(ctx, root, role, name)
+	if err != nil {
+		s.t.Fatalf("%v\nthe tree there:\n%s", err, atspi.Dump(s.bus.Walk(root)))
+	}
+	return n
+}
+
+// press finds an enabled control and presses it.
+func (s *screen) press(role, name string) {
+	s.t.Helper()
+	s.pressIn(s.app, role, name)
+}
+
+func (s *screen) pressIn(root atspi.Node, role, name string) {
+	s.t.Helper()
+	var n atspi.Node
+	s.eventually("the "+role+" "+quote(name)+" to be enabled", func() bool {
+		n = s.findIn(root, role, name)
+		return n.States.Is(atspi.StateEnabled)
+	})
+	if err := s.bus.Press(n); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// typeInto replaces the text of the field named name.
+func (s *screen) typeInto(name, text string) {
+	s.t.Helper()
+	s.typeIn(s.app, name, text)
+}
+
+func (s *screen) typeIn(root atspi.Node, name, text string) {
+	s.t.Helper()
+	n := s.findField(root, name)
+	err := s.bus.Type(n, text)
+	if errors.Is(err, atspi.ErrNotEditable) {
+		// Only for a field that offers no EditableText: the keyboard.
+		if err = s.bus.Focus(n); err == nil {
+			exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+a", "BackSpace").Run()
+			err = exec.Command("xdotool", "type", "--delay", "5", text).Run()
+		}
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.eventually("the field "+quote(name)+" to hold what was typed", func() bool {
+		return s.bus.Text(n) == text
+	})
+}
+
+// findField finds a text field (entry, password or multi-line text) by name.
+func (s *screen) findField(root atspi.Node, name string) atspi.Node {
+	s.t.Helper()
+	var found atspi.Node
+	s.eventually("a text field named "+quote(name), func() bool {
+		for _, n := range s.bus.Walk(root) {
+			if isField(n) && strings.HasPrefix(n.Name, name) && n.States.Is(atspi.StateShowing) {
+				found = n
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func isField(n atspi.Node) bool {
+	switch n.Role {
+	case "entry", "password text", "spin button":
+		return true
+	case "text", "section", "paragraph":
+		return n.States.Is(atspi.StateEditable) && n.Has("EditableText")
+	}
+	return false
+}
+
+// text is everything the app's windows say now.
+func (s *screen) text() string {
+	return s.bus.WindowText(s.app)
+}
+
+// waitText waits until the app's windows say all of the phrases.
+func (s *screen) waitText(phrases ...string) string {
+	s.t.Helper()
+	var text string
+	deadline := time.Now().Add(within)
+	for {
+		text = s.text()
+		missing := ""
+		for _, p := range phrases {
+			if !strings.Contains(text, p) {
+				missing = p
+				break
+			}
+		}
+		if missing == "" {
+			return text
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the app never said %q; it says:\n%s", missing, text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitGone waits until no showing node has the role and name.
+func (s *screen) waitGone(role, name string) {
+	s.t.Helper()
+	s.eventually("the "+role+" "+quote(name)+" to go", func() bool {
+		for _, n := range s.bus.FindAll(s.app, role, name) {
+			if n.States.Is(atspi.StateShowing) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// dialog waits for a dialog whose name starts with title.
+func (s *screen) dialog(title string) atspi.Node {
+	s.t.Helper()
+	var d atspi.Node
+	s.eventually("a dialog named "+quote(title), func() bool {
+		for _, n := range s.bus.FindAll(s.app, "", title) {
+			if (n.Role == "dialog" || n.Role == "alert") && n.States.Is(atspi.StateShowing) {
+				d = n
+				return true
+			}
+		}
+		return false
+	})
+	return d
+}
+
+func (s *screen) eventually(what string, cond func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: not within %s\nthe app's tree:\n%s", what, within, atspi.Dump(s.bus.Walk(s.app)))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// interactiveRoles are the roles of things an operator acts on: each needs
+// a name a screen reader can say.
+var interactiveRoles = map[string]bool{
+	"push button": true, "toggle button": true, "check box": true, "radio button": true,
+	"entry": true, "password text": true, "spin button": true, "link": true, "page tab": true,
+	"menu item": true, "check menu item": true, "radio menu item": true, "combo box": true,
+	"list box": true, "slider": true, "push button menu": true, "tree item": true,
+}
+
+// unnamedControls lists the interactive controls of a walk that have no
+// accessible name, and the focusable things with no role a screen reader
+// can announce.
+func unnamedControls(nodes []atspi.Node) []string {
+	var bad []string
+	for _, n := range nodes {
+		named := strings.TrimSpace(n.Name) != ""
+		if interactiveRoles[n.Role] && !named {
+			bad = append(bad, pathOf(nodes, n))
+		}
+		if isField(n) && !named && !interactiveRoles[n.Role] {
+			bad = append(bad, pathOf(nodes, n))
+		}
+		if n.Role == "unknown" || n.Role == "invalid" {
+			if n.States.Is(atspi.StateFocusable) {
+				bad = append(bad, pathOf(nodes, n)+" (no role)")
+			}
+		}
+	}
+	return bad
+}
+
+// pathOf names a node by the named nodes above it, so a failure says where
+// on the screen the unnamed control is.
+func pathOf(nodes []atspi.Node, n atspi.Node) string {
+	parts := []string{n.Role + " " + quote(n.Name)}
+	for p := n.Parent; p >= 0 && len(parts) < 4; p = nodes[p].Parent {
+		if nodes[p].Name != "" {
+			parts = append([]string{nodes[p].Role + " " + quote(nodes[p].Name)}, parts...)
+		}
+	}
+	return strings.Join(parts, " > ")
+}
+
+// checkNames walks the app's windows as they are now and fails the test for
+// every interactive control without an accessible name (issue 11 item 3).
+// Each screen is checked once per test.
+func (s *screen) checkNames(screenName string) {
+	s.t.Helper()
+	if s.checked[screenName] {
+		return
+	}
+	s.checked[screenName] = true
+	nodes := s.bus.Walk(s.app)
+	if bad := unnamedControls(nodes); len(bad) > 0 {
+		s.t.Errorf("on %s, controls a screen reader cannot name:\n  %s\nthe tree:\n%s",
+			screenName, strings.Join(bad, "\n  "), atspi.Dump(nodes))
+	}
+}
+
+// savedProfile is one profile as profiles.json holds it.
+type savedProfile struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	ClientID    string   `json:"client_id"`
+	RedirectURI string   `json:"redirect_uri"`
+	Scopes      []string `json:"scopes"`
+	Sandbox     bool     `json:"sandbox"`
+	Token       struct {
+		SignedIn       bool       `json:"signed_in"`
+		Scopes         []string   `json:"scopes"`
+		LastVerifiedAt *time.Time `json:"last_verified_at"`
+		LastVerifyOK   bool       `json:"last_verify_ok"`
+		LastVerifyNote string     `json:"last_verify_note"`
+		Identity       *struct {
+			FullName string `json:"full_name"`
+		} `json:"identity"`
+	} `json:"token"`
+}
+
+// savedProfiles reads profiles.json under the operator's config folder.
+func (o *operator) savedProfiles() []savedProfile {
+	o.t.Helper()
+	b, err := os.ReadFile(filepath.Join(o.dirs["XDG_CONFIG_HOME"], "partnerdesk", "profiles.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	var file struct {
+		Profiles []savedProfile `json:"profiles"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		o.t.Fatalf("profiles.json: %v\n%s", err, b)
+	}
+	return file.Profiles
+}
+
+// saved returns the profile named name from profiles.json, and whether it is there.
+func (o *operator) saved(name string) (savedProfile, bool) {
+	for _, p := range o.savedProfiles() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return savedProfile{}, false
+}
+
+// timed logs how long each step of a scenario took, for the time budget.
+func timed(t *testing.T) func(string) {
+	start := time.Now()
+	last := start
+	return func(step string) {
+		now := time.Now()
+		t.Logf("%5.1fs (+%4.1fs) %s", now.Sub(start).Seconds(), now.Sub(last).Seconds(), step)
+		last = now
+	}
+}
+
+// waitMatch waits until the app's windows say something matching the
+// regular expression, and returns the submatches.
+func (s *screen) waitMatch(pattern string) []string {
+	s.t.Helper()
+	re := regexp.MustCompile(pattern)
+	var text string
+	deadline := time.Now().Add(within)
+	for {
+		text = s.text()
+		if m := re.FindStringSubmatch(text); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the app never said anything like %q; it says:\n%s", pattern, text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// number matches a count as the page writes it: digits, grouped by
+// thousands or not, as the locale does.
+const number = `(\d{1,3}(?:[,.\x{a0}\x{202f} ]?\d{3})*)`
+
+// count reads a number matched by the pattern number.
+func count(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(regexp.MustCompile(`\D`).ReplaceAllString(s, ""))
+	if err != nil {
+		t.Fatalf("%q is not a count: %v", s, err)
+	}
+	return n
+}
