@@ -3,8 +3,12 @@
 // sign-in does; RFC 8252 section 8.12 advises against them).
 //
 // It serves the registered redirect_uri when that is an http address on
-// this computer (http://127.0.0.1:PORT/... or http://localhost:PORT/...),
-// listening on 127.0.0.1 only and for one attempt. The implicit grant puts
+// this computer (http://127.0.0.1:PORT/..., http://[::1]:PORT/... or
+// http://localhost:PORT/...), for one attempt, on the loopback addresses the
+// browser may go to: 127.0.0.1, ::1, or both for localhost. Browsers try
+// ::1 first for localhost, so a relay on 127.0.0.1 alone would leave ::1 to
+// any other local user, whose program would receive the redirect and the
+// token; when it cannot hold every one of them it refuses to start. The implicit grant puts
 // the token in the URL fragment, which a browser never sends to a server,
 // so the page served there reads its own address, clears it from the
 // browser's history, and posts it back to the same origin with the state
@@ -35,22 +39,33 @@ import (
 // ErrNotLoopback means the redirect_uri is not an http address on this
 // computer, so the system browser cannot hand the redirect to the app this
 // way; the "paste the address" method still works.
-var ErrNotLoopback = errors.New("this redirect URI is not an address on this computer (http://127.0.0.1:PORT/... or http://localhost:PORT/...)")
+var ErrNotLoopback = errors.New("this redirect URI is not an address on this computer (http://127.0.0.1:PORT/..., http://[::1]:PORT/... or http://localhost:PORT/...)")
 
-// PortBusyError means another program listens on the redirect_uri's port.
+// PortBusyError means another program listens on the redirect_uri's port,
+// on one of the addresses the browser may go to.
 type PortBusyError struct {
 	Port    int
+	Address string // "127.0.0.1" or "::1": where the port is taken
 	Program string // the program holding the port, when it can be found
 }
 
 func (e *PortBusyError) Error() string {
+	who := "another program"
 	if e.Program != "" {
-		return fmt.Sprintf("port %d is in use by %s; close it and try again, or register a redirect URI with another port", e.Port, e.Program)
+		who = e.Program
 	}
-	return fmt.Sprintf("port %d is in use by another program; close it and try again, or register a redirect URI with another port", e.Port)
+	where := ""
+	if e.Address == "::1" {
+		// The case an operator would not guess: the port looks free on
+		// 127.0.0.1, but the browser goes to ::1 first.
+		where = " at ::1, the address your browser tries first for localhost"
+	}
+	return fmt.Sprintf("port %d is in use by %s%s, which could receive your sign-in instead of Partnerdesk; close that program and try again, or register a redirect URI with another port",
+		e.Port, who, where)
 }
 
-// Receiver waits for one redirect on 127.0.0.1.
+// Receiver waits for one redirect on the loopback addresses of its
+// redirect_uri.
 type Receiver struct {
 	srv    *http.Server
 	path   string
@@ -67,23 +82,33 @@ type Receiver struct {
 // Listen starts serving redirectURI for one attempt whose state is state.
 func Listen(redirectURI, state string) (*Receiver, error) {
 	u, err := url.Parse(redirectURI)
-	if err != nil || u.Scheme != "http" || u.User != nil || u.Port() == "" ||
-		(u.Hostname() != "127.0.0.1" && !strings.EqualFold(u.Hostname(), "localhost")) {
+	if err != nil || u.Scheme != "http" || u.User != nil || u.Port() == "" {
 		return nil, ErrNotLoopback
 	}
 	port, err := strconv.Atoi(u.Port())
 	if err != nil || port <= 0 || port > 65535 {
 		return nil, ErrNotLoopback
 	}
+	var addresses []string
+	switch host := u.Hostname(); {
+	case host == "127.0.0.1":
+		addresses = []string{"127.0.0.1"}
+	case host == "::1":
+		addresses = []string{"::1"}
+	case strings.EqualFold(host, "localhost"):
+		addresses = []string{"127.0.0.1"}
+		if hasIPv6Loopback() {
+			addresses = append(addresses, "::1")
+		}
+	default:
+		return nil, ErrNotLoopback
+	}
 	if state == "" {
 		return nil, errors.New("loopback: a state is required")
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", u.Port()))
+	listeners, err := listenAll(addresses, port)
 	if err != nil {
-		if errors.Is(err, syscallEADDRINUSE) {
-			return nil, &PortBusyError{Port: port, Program: portOwner(port)}
-		}
-		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", port, err)
+		return nil, err
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -98,8 +123,42 @@ func Listen(redirectURI, state string) (*Receiver, error) {
 		result: make(chan string, 1),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
-	go r.srv.Serve(ln)
+	for _, ln := range listeners {
+		go r.srv.Serve(ln)
+	}
 	return r, nil
+}
+
+// listenAll holds port on every address, or on none: when one is taken it
+// lets go of the others and says which program holds it.
+func listenAll(addresses []string, port int) ([]net.Listener, error) {
+	var held []net.Listener
+	for _, addr := range addresses {
+		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+		if err != nil {
+			for _, h := range held {
+				h.Close()
+			}
+			if errors.Is(err, syscallEADDRINUSE) {
+				return nil, &PortBusyError{Port: port, Address: addr, Program: portOwner(port)}
+			}
+			return nil, fmt.Errorf("listen on %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
+		}
+		held = append(held, ln)
+	}
+	return held, nil
+}
+
+// hasIPv6Loopback reports whether this computer has the IPv6 loopback
+// address ::1. Without it no program can listen there and browsers do not
+// go there, so 127.0.0.1 alone is enough for localhost.
+func hasIPv6Loopback() bool {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
 }
 
 // Wait returns the address the browser was redirected to, query and

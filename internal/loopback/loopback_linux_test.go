@@ -191,3 +191,152 @@ func TestARealBrowserDeliversTheFragment(t *testing.T) {
 	cancel()
 	<-out
 }
+
+// freePort returns a port free right now on 127.0.0.1 and, when this
+// computer has it, on ::1.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if !hasIPv6Loopback() {
+			return port
+		}
+		if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port)); err == nil {
+			ln6.Close()
+			return port
+		}
+	}
+	t.Fatal("no port free on both 127.0.0.1 and ::1")
+	return 0
+}
+
+// needIPv6Loopback skips, saying why, on a computer without ::1.
+func needIPv6Loopback(t *testing.T) {
+	t.Helper()
+	if !hasIPv6Loopback() {
+		t.Skip("skipped: this computer has no IPv6 loopback address (::1), so no program can take the port there and browsers use 127.0.0.1 only")
+	}
+}
+
+// squat listens on addr:port as another local user's program would.
+func squat(t *testing.T, addr string, port int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", net.JoinHostPort(addr, fmt.Sprint(port)))
+	if err != nil {
+		t.Fatalf("the squatter could not listen on %s:%d: %v", addr, port, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+}
+
+// getVia asks for target on the given address, with the Host header a
+// browser sends for the redirect_uri.
+func getVia(t *testing.T, addr string, port int, hostHeader, pathAndQuery string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+net.JoinHostPort(addr, fmt.Sprint(port))+pathAndQuery, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = hostHeader
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET on %s: %v", addr, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestALocalhostRelayServesBothLoopbackAddresses(t *testing.T) {
+	needIPv6Loopback(t)
+	port := freePort(t)
+	redirect := fmt.Sprintf("http://localhost:%d/cb", port)
+	host := fmt.Sprintf("localhost:%d", port)
+	r := listen(t, redirect, "st")
+
+	for _, addr := range []string{"::1", "127.0.0.1"} {
+		code, body := getVia(t, addr, port, host, "/cb?error=access_denied&state=st")
+		if code != http.StatusOK || !strings.Contains(body, "history.replaceState") {
+			t.Errorf("the relay page on %s: status %d, want the relay page", addr, code)
+		}
+		// While the relay runs, no other program can take the port there.
+		if ln, err := net.Listen("tcp", net.JoinHostPort(addr, fmt.Sprint(port))); err == nil {
+			ln.Close()
+			t.Errorf("another program could listen on %s:%d while the relay runs", addr, port)
+		}
+	}
+
+	// The answer posted on ::1, where browsers go first, is received.
+	form := url.Values{"fragment": {"access_token=tok&token_type=Bearer&state=st"}}
+	if code := post(t, fmt.Sprintf("http://[::1]:%d/cb", port), "http://"+host, form); code != http.StatusNoContent {
+		t.Fatalf("the answer posted on ::1: %d, want 204", code)
+	}
+	got, err := r.Wait(context.Background())
+	if err != nil || got != redirect+"#access_token=tok&token_type=Bearer&state=st" {
+		t.Errorf("Wait = %q, %v", got, err)
+	}
+}
+
+func TestAProgramOnEitherLoopbackAddressStopsALocalhostRelay(t *testing.T) {
+	needIPv6Loopback(t)
+	for _, taken := range []string{"::1", "127.0.0.1"} {
+		t.Run("taken on "+taken, func(t *testing.T) {
+			port := freePort(t)
+			squat(t, taken, port)
+			r, err := Listen(fmt.Sprintf("http://localhost:%d/cb", port), "st")
+			if err == nil {
+				r.Close()
+				t.Fatalf("the relay started although another program holds %s:%d: the browser could hand it the token", taken, port)
+			}
+			var busy *PortBusyError
+			if !errors.As(err, &busy) || busy.Port != port || busy.Address != taken {
+				t.Fatalf("Listen = %v, want a PortBusyError for %s port %d", err, taken, port)
+			}
+			msg := busy.Error()
+			for _, words := range []string{fmt.Sprintf("port %d", port), "close that program", "another port"} {
+				if !strings.Contains(msg, words) {
+					t.Errorf("message %q does not say %q", msg, words)
+				}
+			}
+			if taken == "::1" && !strings.Contains(msg, "::1") {
+				t.Errorf("message %q does not say the port is taken at ::1, where 127.0.0.1 looks free", msg)
+			}
+			// What the relay took before it found the port busy is let go.
+			for _, addr := range []string{"127.0.0.1", "::1"} {
+				if addr == taken {
+					continue
+				}
+				ln, err := net.Listen("tcp", net.JoinHostPort(addr, fmt.Sprint(port)))
+				if err != nil {
+					t.Errorf("the refused relay still holds %s:%d: %v", addr, port, err)
+					continue
+				}
+				ln.Close()
+			}
+		})
+	}
+}
+
+func TestAnAddressRelayHoldsOnlyItsOwnAddress(t *testing.T) {
+	needIPv6Loopback(t)
+	for _, c := range []struct{ host, own, other string }{
+		{"127.0.0.1", "127.0.0.1", "::1"},
+		{"[::1]", "::1", "127.0.0.1"},
+	} {
+		t.Run(c.host, func(t *testing.T) {
+			port := freePort(t)
+			// The browser never goes to the other address for this
+			// redirect_uri, so a program there does not matter.
+			squat(t, c.other, port)
+			redirect := fmt.Sprintf("http://%s:%d/cb", c.host, port)
+			listen(t, redirect, "st")
+			if code, _ := getVia(t, c.own, port, fmt.Sprintf("%s:%d", c.host, port), "/cb?state=st"); code != http.StatusOK {
+				t.Errorf("the relay on %s answered %d", c.own, code)
+			}
+		})
+	}
+}
