@@ -11,6 +11,14 @@
 // contacted, so any registered redirect_uri works, even one whose host does
 // not resolve.
 //
+// The window gives the pages it shows few powers: their web process runs in
+// WebKit's bubblewrap sandbox, only https pages (and http ones on this
+// computer) load in any frame, and only a main-frame navigation to the
+// redirect_uri ends the attempt (one from an iframe is blocked and ignored).
+//
+// The package also holds SecretClipboard, the app's clipboard for tokens,
+// because GTK calls must run on the GTK thread this package already drives.
+//
 // The package does not parse or judge the redirect (internal/oauth does) and
 // stores nothing but the web data the provider's pages leave behind.
 package signinwindow
@@ -37,7 +45,21 @@ var (
 	ErrUnsupported = errors.New("the sign-in window is not supported on this system yet")
 	// ErrCrashed means the window's web process stopped unexpectedly.
 	ErrCrashed = errors.New("the sign-in page stopped unexpectedly")
+	// ErrNoSandbox means the web-process sandbox the window needs cannot
+	// start on this computer, so no window was opened: the window shows
+	// third-party pages only inside it. Its text is in the operator's words.
+	ErrNoSandbox = errors.New("Partnerdesk opens sign-in pages only inside a protective sandbox, and the sandbox cannot start on this computer, so the sign-in window was not opened")
+	// errNoFilter means WebKit did not accept the redirect filter; the
+	// window closes rather than risk requesting the redirect_uri.
+	errNoFilter = errors.New("the sign-in window could not set up its protection of the redirect address")
 )
+
+// blockedByFilter reports whether a load error is WebKit's "blocked by a
+// content blocker" (WebKitPolicyError 104, FrameLoadBlockedByContentBlocker
+// in WebKit's API errors; not in WebKitGTK's public enum, stable since 2015).
+func blockedByFilter(domain string, code int) bool {
+	return domain == "WebKitPolicyError" && code == 104
+}
 
 // Options describe one sign-in window.
 type Options struct {
@@ -110,6 +132,8 @@ func loadFailure(domain string, code int, failingURI string) string {
 		return ""
 	case domain == "WebKitNetworkError" && code == 302: // cancelled: a newer navigation took over
 		return ""
+	case blockedByFilter(domain, code): // the redirect filter: the answer, or a spelling we refuse
+		return ""
 	}
 	host := "the sign-in page"
 	if u, err := url.Parse(failingURI); err == nil && u.Hostname() != "" {
@@ -138,6 +162,10 @@ func messagePage(message, retryURL string) string {
 		`<p><a href="` + html.EscapeString(retryURL) + `">Try again</a></p>` +
 		`<p>You can also close this window; nothing has been changed.</p></body></html>`
 }
+
+// ambiguousAnswer is shown when the main frame and, at the same moment, a
+// frame inside the page were both sent to the redirect address.
+const ambiguousAnswer = "The sign-in page sent Partnerdesk two different answers at the same moment, so neither was used, for your safety. Nothing was saved. Try again; if this keeps happening, tell your technical lead."
 
 // redactURL drops the query and fragment of a URL for diagnostics: they can
 // hold a token or a state.

@@ -1,5 +1,6 @@
 // GTK 3 + WebKitGTK sign-in window. Every function here runs on the GTK main
 // thread; Go reaches it through pdsw_wakeup() -> g_idle_add -> pdswDrain().
+#include <string.h>
 #include <gdk/gdkx.h>
 #include "window_linux.h"
 #include "_cgo_export.h"
@@ -20,8 +21,13 @@ int pdsw_init(void) { return gtk_init_check(NULL, NULL) ? 1 : 0; }
 void pdsw_main(void) { gtk_main(); }
 void pdsw_quit(void) { gtk_main_quit(); }
 
-// Every navigation, HTTP redirects and new-window requests included, passes
-// here with its full URI, #fragment included.
+// Every navigation, HTTP redirects, new-window requests and subframe
+// navigations included, passes here with its full URI, #fragment included.
+// WebKitGTK does not say here which frame navigates: Go refuses what no frame
+// may load (other schemes, http off this computer), and lets a navigation to
+// the redirect_uri go on to the redirect filter, which blocks it in every
+// frame before any request; a blocked main-frame load then reports itself
+// through load-failed, a blocked subframe load does not.
 static gboolean on_decide_policy(WebKitWebView *view, WebKitPolicyDecision *decision,
                                  WebKitPolicyDecisionType type, gpointer data) {
     PdswWindow *w = data;
@@ -32,9 +38,8 @@ static gboolean on_decide_policy(WebKitWebView *view, WebKitPolicyDecision *deci
     WebKitNavigationAction *a = webkit_navigation_policy_decision_get_navigation_action(
         WEBKIT_NAVIGATION_POLICY_DECISION(decision));
     const gchar *uri = webkit_uri_request_get_uri(webkit_navigation_action_get_request(a));
-    if (!pdswDecide(w->id, (char *)(uri ? uri : "")))
+    if (pdswDecide(w->id, (char *)(uri ? uri : ""), webkit_navigation_action_is_redirect(a)) == PDSW_USE)
         return FALSE;
-    // The redirect_uri is never requested: no DNS lookup, no connection.
     webkit_policy_decision_ignore(decision);
     return TRUE;
 }
@@ -44,6 +49,10 @@ static void on_load_changed(WebKitWebView *view, WebKitLoadEvent ev, gpointer da
     const gchar *uri = webkit_web_view_get_uri(view);
     if (ev == WEBKIT_LOAD_FINISHED) {
         pdswEvent(w->id, PDSW_FINISHED, (char *)(uri ? uri : ""), 0, (char *)"", (char *)"");
+        return;
+    }
+    if (ev == WEBKIT_LOAD_STARTED || ev == WEBKIT_LOAD_REDIRECTED) {
+        pdswEvent(w->id, PDSW_STARTED, (char *)(uri ? uri : ""), 0, (char *)"", (char *)"");
         return;
     }
     if (ev != WEBKIT_LOAD_COMMITTED)
@@ -90,11 +99,15 @@ static void on_download_started(WebKitWebContext *ctx, WebKitDownload *download,
     webkit_download_cancel(download);
 }
 
-// window.open() and target=_blank: keep one window and load the page in it.
-// A popup aimed at the redirect_uri was already caught by decide-policy.
+// window.open() and target=_blank: keep one window and load the page in it,
+// as a top-level navigation, so the same rules apply (decide-policy already
+// saw this request as a new-window action; asking again costs nothing).
 static GtkWidget *on_create(WebKitWebView *view, WebKitNavigationAction *a, gpointer data) {
-    (void)data;
-    webkit_web_view_load_request(view, webkit_navigation_action_get_request(a));
+    PdswWindow *w = data;
+    WebKitURIRequest *request = webkit_navigation_action_get_request(a);
+    const gchar *uri = webkit_uri_request_get_uri(request);
+    if (pdswDecide(w->id, (char *)(uri ? uri : ""), 0) == PDSW_USE)
+        webkit_web_view_load_request(view, request);
     return NULL;
 }
 
@@ -113,7 +126,38 @@ static void on_destroy(GtkWidget *widget, gpointer data) {
     g_signal_handlers_disconnect_by_data(w->view, w);
     g_signal_handlers_disconnect_by_data(w->window, w);
     pdswDestroyed(w->id);
+    if (w->compiling) { // filter_saved frees it
+        w->destroyed = 1;
+        return;
+    }
+    g_free(w->uri);
     g_free(w);
+}
+
+// The redirect filter is in place: only now may the first page load.
+static void filter_saved(GObject *store, GAsyncResult *res, gpointer data) {
+    PdswWindow *w = data;
+    GError *error = NULL;
+    WebKitUserContentFilter *filter =
+        webkit_user_content_filter_store_save_finish(WEBKIT_USER_CONTENT_FILTER_STORE(store), res, &error);
+    g_object_unref(store);
+    w->compiling = 0;
+    if (w->destroyed) {
+        if (filter)
+            webkit_user_content_filter_unref(filter);
+        g_clear_error(&error);
+        g_free(w->uri);
+        g_free(w);
+        return;
+    }
+    if (!filter) {
+        pdswEvent(w->id, PDSW_NO_FILTER, (char *)"", 0, (char *)"", error ? error->message : (char *)"");
+        g_clear_error(&error);
+        return;
+    }
+    webkit_user_content_manager_add_filter(webkit_web_view_get_user_content_manager(WEBKIT_WEB_VIEW(w->view)), filter);
+    webkit_user_content_filter_unref(filter);
+    webkit_web_view_load_uri(WEBKIT_WEB_VIEW(w->view), w->uri);
 }
 
 static GtkWindow *main_window(GtkWidget *except) {
@@ -131,9 +175,11 @@ static GtkWindow *main_window(GtkWidget *except) {
     return found;
 }
 
-PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height, int hidden) {
+PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *datadir, int width, int height, int hidden,
+                      const char *filter_dir, const char *filter_json) {
     PdswWindow *w = g_new0(PdswWindow, 1);
     w->id = id;
+    w->uri = g_strdup(uri);
 
     // A data manager and web context of its own: the provider's cookies stay
     // apart from the main web view's (webkit_web_context_get_default()).
@@ -154,6 +200,11 @@ PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *da
     }
     WebKitWebContext *ctx = webkit_web_context_new_with_website_data_manager(mgr);
     g_object_unref(mgr);
+    // The provider's pages run in a web process inside bubblewrap: no view of
+    // the operator's files, no network of its own, a filtered D-Bus. Must
+    // precede the first web view of this context (WebKit aborts otherwise);
+    // Go checked beforehand that bubblewrap works here.
+    webkit_web_context_set_sandbox_enabled(ctx, TRUE);
     g_signal_connect(ctx, "download-started", G_CALLBACK(on_download_started), NULL);
     w->view = webkit_web_view_new_with_context(ctx);
     g_object_unref(ctx);
@@ -191,8 +242,18 @@ PdswWindow *pdsw_open(int id, const char *title, const char *uri, const char *da
     gtk_widget_show(w->view);
     if (!hidden)
         gtk_widget_show_all(w->window);
-    webkit_web_view_load_uri(WEBKIT_WEB_VIEW(w->view), uri);
+    // The first page waits for the redirect filter: without it in place, a
+    // navigation to the redirect_uri would be requested.
+    w->compiling = 1;
+    GBytes *rules = g_bytes_new(filter_json, strlen(filter_json));
+    webkit_user_content_filter_store_save(webkit_user_content_filter_store_new(filter_dir), "redirect", rules,
+                                          NULL, filter_saved, w);
+    g_bytes_unref(rules);
     return w;
+}
+
+int pdsw_sandboxed(PdswWindow *w) {
+    return webkit_web_context_get_sandbox_enabled(webkit_web_view_get_context(WEBKIT_WEB_VIEW(w->view))) ? 1 : 0;
 }
 
 static guint32 server_time(GtkWidget *widget) {
@@ -212,3 +273,56 @@ void pdsw_set_title(PdswWindow *w, const char *title) { gtk_window_set_title(GTK
 void pdsw_show_html(PdswWindow *w, const char *html) {
     webkit_web_view_load_html(WEBKIT_WEB_VIEW(w->view), html, "about:blank");
 }
+
+// The secret clipboard: CLIPBOARD only (PRIMARY is never touched), offered
+// as text plus x-kde-passwordManagerHint = "secret", which clipboard
+// managers (Klipper, and others reading the KDE hint) take as "do not keep".
+// clip_generation names the copy we still own; 0 once another program (or
+// another copy of ours) took the selection, or it was cleared.
+enum { CLIP_TEXT = 1, CLIP_HINT = 2 };
+static gchar *clip_text;
+static unsigned long clip_generation;
+
+static void clip_get(GtkClipboard *cb, GtkSelectionData *sd, guint info, gpointer data) {
+    (void)cb; (void)data;
+    if (!clip_text)
+        return;
+    if (info == CLIP_HINT)
+        gtk_selection_data_set(sd, gdk_atom_intern_static_string("x-kde-passwordManagerHint"), 8,
+                               (const guchar *)"secret", 6);
+    else
+        gtk_selection_data_set_text(sd, clip_text, -1);
+}
+
+// GTK calls this when we lose the selection, for whatever reason.
+static void clip_lost(GtkClipboard *cb, gpointer data) {
+    (void)cb; (void)data;
+    if (clip_text) {
+        memset(clip_text, 0, strlen(clip_text));
+        g_free(clip_text);
+        clip_text = NULL;
+    }
+    clip_generation = 0;
+}
+
+int pdsw_clip_set(const char *text, unsigned long generation) {
+    GtkTargetList *list = gtk_target_list_new(NULL, 0);
+    gtk_target_list_add_text_targets(list, CLIP_TEXT);
+    gtk_target_list_add(list, gdk_atom_intern_static_string("x-kde-passwordManagerHint"), 0, CLIP_HINT);
+    gint n = 0;
+    GtkTargetEntry *targets = gtk_target_table_new_from_list(list, &n);
+    gtk_target_list_unref(list);
+    // Replacing our own earlier copy runs clip_lost for it first.
+    gboolean ok = gtk_clipboard_set_with_data(gtk_clipboard_get(GDK_SELECTION_CLIPBOARD), targets, n,
+                                              clip_get, clip_lost, NULL);
+    gtk_target_table_free(targets, n);
+    if (!ok)
+        return 0;
+    clip_text = g_strdup(text);
+    clip_generation = generation;
+    return 1;
+}
+
+int pdsw_clip_owned(unsigned long generation) { return generation != 0 && clip_generation == generation; }
+
+void pdsw_clip_clear(void) { gtk_clipboard_clear(gtk_clipboard_get(GDK_SELECTION_CLIPBOARD)); }

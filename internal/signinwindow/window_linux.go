@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -74,18 +75,27 @@ type attempt struct {
 	id      int
 	opts    Options
 	matcher *oauth.Matcher
+	filter  redirectFilter
 	window  *C.PdswWindow // main thread; nil once destroyed
 	reason  error         // main thread: why the window is closing
-	shown   bool          // main thread: the window is on screen
-	once    sync.Once
-	result  chan outcome // buffered: finish never blocks the GTK thread
-	gone    chan struct{}
+	// main thread: the redirect_uri addresses HTTP redirects led to since
+	// the main frame's last load step (see answer)
+	redirectTargets []string
+	shown           bool // main thread: the window is on screen
+	once            sync.Once
+	result          chan outcome // buffered: finish never blocks the GTK thread
+	gone            chan struct{}
 }
 
 type outcome struct {
 	redirect string
 	err      error
 }
+
+// testObserver, set only by tests, sees each decision on a navigation, each
+// page committed and each answer, full URI included. It runs on the GTK
+// thread.
+var testObserver func(what, uri string)
 
 var (
 	mu       sync.Mutex
@@ -117,8 +127,18 @@ func Open(ctx context.Context, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	filter, err := newRedirectFilter(opts.RedirectURI)
+	if err != nil {
+		return "", err
+	}
+	if !loadable(opts.AuthorizeURL) {
+		return "", errNotLoadable
+	}
 	if onMainThread() {
 		return "", errors.New("signinwindow: Open was called on the GTK main thread, where it would wait forever")
+	}
+	if err := checkSandbox(); err != nil {
+		return "", err
 	}
 	if opts.DataDir != "" {
 		// Provider cookies are as good as a password for a while: owner only.
@@ -141,22 +161,31 @@ func Open(ctx context.Context, opts Options) (string, error) {
 		})
 		return "", ErrInProgress
 	}
+	// WebKit keeps the compiled redirect filter in a folder of its own.
+	filterDir, err := os.MkdirTemp("", "partnerdesk-signin-")
+	if err != nil {
+		mu.Unlock()
+		return "", fmt.Errorf("create sign-in filter folder: %w", err)
+	}
 	lastID++
-	a := &attempt{id: lastID, opts: opts, matcher: matcher, result: make(chan outcome, 1), gone: make(chan struct{})}
+	a := &attempt{id: lastID, opts: opts, matcher: matcher, filter: filter, result: make(chan outcome, 1), gone: make(chan struct{})}
 	attempts[a.id] = a
 	current = a
 	mu.Unlock()
 
 	runOnMain(func() {
 		title, uri, dir := C.CString(opts.Title), C.CString(opts.AuthorizeURL), C.CString(opts.DataDir)
+		fdir, rules := C.CString(filterDir), C.CString(filter.rules())
 		defer C.free(unsafe.Pointer(title))
 		defer C.free(unsafe.Pointer(uri))
 		defer C.free(unsafe.Pointer(dir))
+		defer C.free(unsafe.Pointer(fdir))
+		defer C.free(unsafe.Pointer(rules))
 		hidden := C.int(0)
 		if opts.Hidden {
 			hidden = 1
 		}
-		a.window = C.pdsw_open(C.int(a.id), title, uri, dir, defaultWidth, defaultHeight, hidden)
+		a.window = C.pdsw_open(C.int(a.id), title, uri, dir, defaultWidth, defaultHeight, hidden, fdir, rules)
 		a.shown = !opts.Hidden
 		slog.Debug("sign-in window opened", "url", redactURL(opts.AuthorizeURL))
 	})
@@ -177,6 +206,7 @@ func Open(ctx context.Context, opts Options) (string, error) {
 	}
 	select { // the window goes right after the result; its WebKit processes with it
 	case <-a.gone:
+		os.RemoveAll(filterDir)
 	case <-time.After(destroyWait):
 		a.abandon()
 	}
@@ -236,20 +266,59 @@ func (a *attempt) closeLater() {
 }
 
 //export pdswDecide
-func pdswDecide(id C.int, curi *C.char) C.int {
+func pdswDecide(id C.int, curi *C.char, redirect C.int) C.int {
 	a := lookup(id)
 	if a == nil {
-		return 0
+		return C.PDSW_REFUSE
 	}
 	uri := C.GoString(curi)
-	hit := a.matcher.Match(uri)
-	slog.Debug("sign-in window navigation", "url", redactURL(uri), "intercepted", hit)
-	if !hit {
-		return 0
+	verdict, why := a.decide(uri, redirect != 0)
+	slog.Debug("sign-in window navigation", "url", redactURL(uri), "verdict", why)
+	if testObserver != nil {
+		testObserver(why, uri)
 	}
-	a.finish(outcome{redirect: uri})
-	a.closeLater()
-	return 1
+	return verdict
+}
+
+// decide rules on one navigation, of any frame; main thread.
+func (a *attempt) decide(uri string, redirect bool) (C.int, string) {
+	switch {
+	case a.matcher.Match(uri) && a.filter.blocks(uri):
+		// The redirect filter blocks it before any request. If this is the
+		// main frame, load-failed brings the answer; if a subframe, nothing
+		// does, and the attempt goes on.
+		if redirect && len(a.redirectTargets) < maxRedirectTargets && !slices.Contains(a.redirectTargets, uri) {
+			a.redirectTargets = append(a.redirectTargets, uri)
+		}
+		return C.PDSW_USE, "to the redirect filter"
+	case a.matcher.Match(uri):
+		return C.PDSW_REFUSE, "refused: an unusual spelling of the redirect address"
+	case !loadable(uri):
+		return C.PDSW_REFUSE, "refused: not a web page"
+	}
+	return C.PDSW_USE, "allowed"
+}
+
+// maxRedirectTargets bounds redirectTargets; more than one is already
+// ambiguous.
+const maxRedirectTargets = 4
+
+// answer returns the redirect_uri address the main frame went to, given the
+// address WebKit reports for a main-frame load the redirect filter blocked.
+// A direct navigation (script, link, form, meta refresh, popup) reports the
+// redirect_uri address itself. An HTTP redirect reports the address that
+// answered with it, so the target is the one HTTP redirect to the
+// redirect_uri decide-policy let through since the main frame's last load
+// step. An iframe redirected at that very moment would make two: then
+// neither is used (ok false), the window says so and stays open.
+func (a *attempt) answer(failing string) (redirect string, ok bool) {
+	if a.matcher.Match(failing) && a.filter.blocks(failing) {
+		return failing, true
+	}
+	if len(a.redirectTargets) == 1 {
+		return a.redirectTargets[0], true
+	}
+	return "", false
 }
 
 //export pdswEvent
@@ -261,6 +330,9 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 	uri := C.GoString(curi)
 	switch event {
 	case C.PDSW_COMMITTED:
+		if testObserver != nil {
+			testObserver("committed", uri)
+		}
 		if uri == "about:blank" { // our own message page: keep the title
 			return
 		}
@@ -273,6 +345,26 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 		if uri == "about:blank" {
 			return
 		}
+		if event == C.PDSW_LOAD_FAILED && blockedByFilter(domain, int(code)) {
+			// The main frame went to the redirect_uri and the redirect
+			// filter stopped it (load-failed is emitted for the main frame
+			// only).
+			redirect, ok := a.answer(uri)
+			if !ok {
+				slog.Warn("the sign-in page sent more than one answer at once; none was used", "count", len(a.redirectTargets))
+				a.show()
+				page := C.CString(messagePage(ambiguousAnswer, a.opts.AuthorizeURL))
+				C.pdsw_show_html(a.window, page)
+				C.free(unsafe.Pointer(page))
+				return
+			}
+			if testObserver != nil {
+				testObserver("answer", redirect)
+			}
+			a.finish(outcome{redirect: redirect})
+			a.closeLater()
+			return
+		}
 		if msg := loadFailure(domain, int(code), uri); msg != "" {
 			a.show()
 			title := C.CString(a.opts.Title + ": the page could not be opened")
@@ -282,6 +374,14 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 			C.pdsw_show_html(a.window, page)
 			C.free(unsafe.Pointer(page))
 		}
+	case C.PDSW_STARTED:
+		a.redirectTargets = nil
+	case C.PDSW_NO_FILTER:
+		slog.Error("the sign-in window's redirect filter did not compile", "error", C.GoString(cmessage))
+		if a.reason == nil {
+			a.reason = errNoFilter
+		}
+		a.closeLater()
 	case C.PDSW_FINISHED:
 		// A page finished loading and no redirect came first: the provider
 		// wants the operator. A hidden window shows itself now.

@@ -4,6 +4,8 @@ package signinwindow
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"partnerdesk/internal/oauth"
 )
@@ -28,3 +30,20 @@ func RunMainLoop(fn func()) error {
 	fn()
 	return nil
 }
+
+// ErrClipboard means the text could not be put on the clipboard.
+var ErrClipboard = errors.New("the clipboard could not be set")
+
+// SecretClipboard is the Linux secret clipboard's stand-in: elsewhere it
+// refuses to copy (ErrUnsupported) rather than put a secret where it may
+// stay; the caller decides what to use instead.
+type SecretClipboard struct{}
+
+// NewSecretClipboard returns a clipboard that refuses to copy.
+func NewSecretClipboard(clearAfter time.Duration) *SecretClipboard { return &SecretClipboard{} }
+
+// Copy reports ErrUnsupported.
+func (c *SecretClipboard) Copy(text string) error { return ErrUnsupported }
+
+// Clear does nothing.
+func (c *SecretClipboard) Clear() {}
