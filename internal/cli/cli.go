@@ -75,9 +75,9 @@ Usage:
   partnerdesk profile add NAME --client-id ID --redirect-uri URI
                 [--authorize-url URL] [--api-base URL] [--scope "zap profile"] [--update]
   partnerdesk profile list [--json]
-  partnerdesk profile remove NAME
+  partnerdesk profile remove NAME [--keep-token]
   partnerdesk profile export NAME > FILE.pdprofile
-  partnerdesk profile import FILE [--name NAME]
+  partnerdesk profile import FILE [--name NAME] [--trust-host HOST[:PORT]]...
   partnerdesk login  [--profile NAME] [--force | --silent] [--browser] [--timeout 5m]
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]

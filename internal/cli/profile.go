@@ -10,8 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"partnerdesk/internal/explain"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/vault"
 )
 
 func profileCmd(ctx context.Context, args []string, env *Env) error {
@@ -20,7 +23,7 @@ func profileCmd(ctx context.Context, args []string, env *Env) error {
 	}
 	switch args[0] {
 	case "add":
-		return profileAdd(args[1:], env)
+		return profileAdd(ctx, args[1:], env)
 	case "list":
 		return profileList(args[1:], env)
 	case "remove":
@@ -33,7 +36,7 @@ func profileCmd(ctx context.Context, args []string, env *Env) error {
 	return usagef("unknown profile subcommand %q", args[0])
 }
 
-func profileAdd(args []string, env *Env) error {
+func profileAdd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("profile add", flag.ContinueOnError)
 	clientID := fs.String("client-id", "", "the client_id Zapier gave your app")
 	redirectURI := fs.String("redirect-uri", "", "the redirect_uri registered with Zapier, exactly")
@@ -59,22 +62,31 @@ func profileAdd(args []string, env *Env) error {
 		APIBaseURL:   strings.TrimRight(strings.TrimSpace(*apiBase), "/"),
 		Scopes:       profiles.SplitScopes(*scope),
 	}
-	var saved profiles.Profile
-	err = env.Profiles.Update(func(f *profiles.File) error {
-		existing, found := f.Find(p.Name)
-		if found && !*update {
+	f, err := loadProfiles(env)
+	if err != nil {
+		return err
+	}
+	if existing, found := f.Find(p.Name); found {
+		if !*update {
 			return usagef("a profile named %q already exists; use --update to change it", existing.Name)
 		}
-		if found {
-			merge(existing, p, set)
-			if err := profiles.CheckInput(*existing); err != nil {
-				return err
-			}
-			saved = *existing
-			return nil
-		}
-		if err := profiles.CheckInput(p); err != nil {
+		saved, signedOut, err := env.service().Update(ctx, existing.ID, func(e *profiles.Profile) { merge(e, p, set) })
+		if err != nil {
 			return err
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
+		if signedOut {
+			fmt.Fprintf(env.Stderr, "%s\nSign in with: partnerdesk login --profile %q\n", saved.Token.SignedOutReason, saved.Name)
+		}
+		return nil
+	}
+	if err := profiles.CheckInput(p); err != nil {
+		return err
+	}
+	var saved profiles.Profile
+	err = env.Profiles.Update(func(f *profiles.File) error {
+		if existing, found := f.Find(p.Name); found { // added meanwhile
+			return usagef("a profile named %q already exists; use --update to change it", existing.Name)
 		}
 		added, err := f.Add(p)
 		if err != nil {
@@ -173,6 +185,7 @@ func profileList(args []string, env *Env) error {
 
 func profileRemove(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("profile remove", flag.ContinueOnError)
+	keepToken := fs.Bool("keep-token", false, "remove the profile even when its token cannot be deleted from the keychain, leaving the token there")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -180,11 +193,28 @@ func profileRemove(ctx context.Context, args []string, env *Env) error {
 	if len(positional) != 1 {
 		return usagef("profile remove needs exactly one NAME")
 	}
-	p, err := env.service().Remove(ctx, positional[0])
+	p, err := env.service().Remove(ctx, positional[0], *keepToken)
+	var kept *signin.TokenKeptError
+	if errors.As(err, &kept) {
+		fmt.Fprintf(env.Stderr, "Profile %q was not removed: it is signed in, and its token could not be deleted from your keychain.\n%s\n"+
+			"Fix the keychain and run this again, or remove the profile anyway and leave its token in the keychain with:\n"+
+			"  partnerdesk profile remove %q --keep-token\n",
+			p.Name, explain.Message(kept.Err), p.Name)
+		return fmt.Errorf("%w: %w", errQuiet, err)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "Profile %q removed, with its token, sign-in session and cached data.\n", p.Name)
+	if *keepToken && p.Token.SignedIn {
+		fmt.Fprintf(env.Stderr, "Profile %q removed, with its sign-in session and cached data. Its token was left in your keychain "+
+			"(service %q, user %q); delete it there when you can.\n", p.Name, vault.Service, p.ID)
+		return nil
+	}
+	if p.Token.SignedIn {
+		fmt.Fprintf(env.Stderr, "Profile %q removed, with its token, sign-in session and cached data.\n", p.Name)
+		return nil
+	}
+	fmt.Fprintf(env.Stderr, "Profile %q removed, with its sign-in session and cached data.\n", p.Name)
 	return nil
 }
 
@@ -226,9 +256,17 @@ func profileExport(args []string, env *Env) error {
 	return err
 }
 
+// hostList is a repeatable flag: --trust-host a --trust-host b.
+type hostList []string
+
+func (h *hostList) String() string     { return strings.Join(*h, ",") }
+func (h *hostList) Set(v string) error { *h = append(*h, strings.TrimSpace(v)); return nil }
+
 func profileImport(args []string, env *Env) error {
 	fs := flag.NewFlagSet("profile import", flag.ContinueOnError)
 	name := fs.String("name", "", "save it under this name instead of the file's")
+	var trusted hostList
+	fs.Var(&trusted, "trust-host", "a host outside Zapier the profile may send your sign-in to, written as the refusal prints it (HOST or HOST:PORT); repeat for each")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -236,7 +274,22 @@ func profileImport(args []string, env *Env) error {
 	if len(positional) != 1 {
 		return usagef("profile import needs exactly one FILE")
 	}
-	p, err := profiles.ImportFile(env.Profiles, positional[0], *name)
+	p, err := profiles.ReadFile(positional[0])
+	if err != nil {
+		return err
+	}
+	var untrusted *profiles.UntrustedError
+	if err := profiles.NotTrusted(p, trusted); errors.As(err, &untrusted) {
+		again := []string{"partnerdesk", "profile", "import", positional[0]}
+		if *name != "" {
+			again = append(again, "--name", *name)
+		}
+		for _, h := range trusted {
+			again = append(again, "--trust-host", h)
+		}
+		return usagef("%s", refuseUntrusted(positional[0], again, untrusted))
+	}
+	p, err = profiles.AddImported(env.Profiles, p, *name)
 	if errors.Is(err, profiles.ErrExists) {
 		return usagef("%v; import it under another name with --name", err)
 	}
@@ -245,4 +298,34 @@ func profileImport(args []string, env *Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "Profile %q added. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
 	return nil
+}
+
+// refuseUntrusted says which hosts outside Zapier a profile file sends the
+// sign-in to, and the command (again, plus --trust-host flags) that imports
+// it anyway.
+func refuseUntrusted(file string, again []string, e *profiles.UntrustedError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The profile file %s was not imported: it sends your sign-in outside Zapier, to:\n", file)
+	for _, h := range e.Hosts {
+		fmt.Fprintf(&b, "  %s, which gets %s\n", h.Host, strings.Join(h.Gets, " and "))
+		again = append(again, "--trust-host", h.Host)
+	}
+	b.WriteString("Import it only if you know these hosts and trust them with your Zapier sign-in. To import it, run:\n  ")
+	for i, arg := range again {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(shellQuote(arg))
+	}
+	return b.String()
+}
+
+// shellQuote quotes an argument for a POSIX shell when it needs quoting.
+func shellQuote(arg string) string {
+	if arg != "" && strings.IndexFunc(arg, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	}) < 0 {
+		return arg
+	}
+	return "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
 }

@@ -75,23 +75,27 @@ func Import(data []byte) (Profile, error) {
 	return p, nil
 }
 
-// ImportFile adds the profile in a profile file, under newName when given.
-// A name already taken is refused (ErrExists): importing never changes an
-// existing profile behind the operator's back.
-func ImportFile(store *Store, path, newName string) (Profile, error) {
+// ReadFile reads a profile file and checks it as Import does. It adds
+// nothing: the caller first asks the operator about the hosts the profile
+// names (UntrustedHosts, NotTrusted), then calls AddImported.
+func ReadFile(path string) (Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Profile{}, fmt.Errorf("read the profile file: %w", err)
 	}
-	p, err := Import(data)
-	if err != nil {
-		return Profile{}, err
-	}
+	return Import(data)
+}
+
+// AddImported adds a profile read from a profile file, under newName when
+// given. A name already taken is refused (ErrExists): importing never
+// changes an existing profile behind the operator's back.
+func AddImported(store *Store, p Profile, newName string) (Profile, error) {
 	if newName = strings.TrimSpace(newName); newName != "" {
 		p.Name = newName
 	}
+	p.ID, p.Token = "", TokenMeta{}
 	var added Profile
-	err = store.Update(func(f *File) error {
+	err := store.Update(func(f *File) error {
 		if existing, taken := f.Find(p.Name); taken {
 			return fmt.Errorf("%w: a profile named %q already exists", ErrExists, existing.Name)
 		}

@@ -24,6 +24,9 @@ func CheckInput(p Profile) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalid("the profile needs a name")
 	}
+	if err := CheckName(p.Name); err != nil {
+		return err
+	}
 	if strings.TrimSpace(p.ClientID) == "" {
 		return invalid("the client ID is missing: it is the client_id Zapier gave your app when it was approved for the Partner API")
 	}

@@ -95,6 +95,10 @@ type TokenMeta struct {
 	// authentication).
 	Invalid  bool      `json:"invalid,omitempty"`
 	Identity *Identity `json:"identity,omitempty"`
+	// SignedOutReason says, in operator words, why Partnerdesk signed the
+	// profile out by itself (its client ID or addresses changed); cleared by
+	// the next sign-in or sign-out.
+	SignedOutReason string `json:"signed_out_reason,omitempty"`
 }
 
 // Identity is the account the token belongs to, as the API reported it.
@@ -198,6 +202,12 @@ func (f *File) Add(p Profile) (*Profile, error) {
 		}
 	}
 	if err := validateProfile(p); err != nil {
+		return nil, err
+	}
+	// Checked here rather than in validateProfile, which also judges files
+	// on disk: a name saved before format characters were refused must not
+	// get the whole file set aside as damaged.
+	if err := CheckName(p.Name); err != nil {
 		return nil, err
 	}
 	if err := f.checkUnique(p, -1); err != nil {

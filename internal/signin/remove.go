@@ -21,14 +21,21 @@ func CacheDir(profileID string) string {
 // Remove deletes a profile and everything that belongs to it: its token,
 // its sign-in session and its cached results. The token goes first: if the
 // keychain cannot be reached the profile stays, so the operator can retry
-// rather than leave a token behind with no profile to find it by.
-func (s *Service) Remove(ctx context.Context, nameOrID string) (profiles.Profile, error) {
+// rather than leave a token behind with no profile to find it by. A
+// profile that is not signed in holds no token, so the keychain is not
+// asked (it may be out of reach, or locked and asking for its password).
+// With keepToken the keychain is not asked either and the token stays
+// there: for an operator who chose that because the keychain is out of
+// reach.
+func (s *Service) Remove(ctx context.Context, nameOrID string, keepToken bool) (profiles.Profile, error) {
 	p, err := s.profile(nameOrID)
 	if err != nil {
 		return p, err
 	}
-	if err := s.Vault.Delete(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
-		return p, err
+	if p.Token.SignedIn && !keepToken {
+		if err := s.Vault.Delete(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return p, &TokenKeptError{Profile: p, Err: err}
+		}
 	}
 	for _, dir := range []string{WebDataDir(p.ID), CacheDir(p.ID)} {
 		if err := os.RemoveAll(dir); err != nil {
@@ -42,6 +49,20 @@ func (s *Service) Remove(ctx context.Context, nameOrID string) (profiles.Profile
 	return p, err
 }
 
+// TokenKeptError: a signed-in profile was not removed because its token
+// could not be deleted from the keychain. Err says why (a
+// *vault.UnavailableError or *vault.TimeoutError, usually).
+type TokenKeptError struct {
+	Profile profiles.Profile
+	Err     error
+}
+
+func (e *TokenKeptError) Error() string {
+	return fmt.Sprintf("profile %q was not removed: its token could not be deleted from the keychain: %v", e.Profile.Name, e.Err)
+}
+
+func (e *TokenKeptError) Unwrap() error { return e.Err }
+
 // RemoveAll removes every profile with its token, sign-in session and
 // cache, then Partnerdesk's own folders: for leaving a machine clean. It
 // goes on past a profile it cannot remove and returns the first error.
@@ -53,7 +74,7 @@ func (s *Service) RemoveAll(ctx context.Context) error {
 	}
 	var first error
 	for _, p := range file.Profiles {
-		if _, err := s.Remove(ctx, p.ID); err != nil && first == nil {
+		if _, err := s.Remove(ctx, p.ID, false); err != nil && first == nil {
 			first = err
 		}
 	}

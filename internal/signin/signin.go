@@ -80,6 +80,11 @@ type Options struct {
 	Timeout time.Duration // give up when no redirect came; 0 = no limit
 }
 
+// ErrSettingsChanged: the profile's client ID or addresses changed while
+// the sign-in was under way; the token, issued for the old ones, was
+// dropped.
+var ErrSettingsChanged = errors.New("the profile's client ID or addresses changed during the sign-in, so its token was not kept; sign in again")
+
 // ErrVerifyFailed wraps a failed live check after a successful sign-in: the
 // token is stored, but who it belongs to could not be learnt.
 var ErrVerifyFailed = errors.New("signed in, but the account could not be checked")
@@ -201,14 +206,28 @@ func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (prof
 	// For `make bench` (PARTNERDESK_DEBUG=1): durations only, never the token.
 	slog.Debug("token stored", "redirect_to_stored_ms", time.Since(redirected).Seconds()*1000, "keychain_ms", time.Since(keychainStart).Seconds()*1000)
 	obtained := s.now()
-	saved, err := s.updateToken(p.ID, func(m *profiles.TokenMeta) {
-		*m = profiles.TokenMeta{SignedIn: true, ObtainedAt: &obtained, Scopes: tok.Scopes}
+	var saved profiles.Profile
+	err = s.Profiles.Update(func(f *profiles.File) error {
+		now, ok := f.Find(p.ID)
+		if !ok {
+			return fmt.Errorf("the profile was removed meanwhile")
+		}
+		if len(profiles.BindingChanges(p, *now)) > 0 {
+			return ErrSettingsChanged
+		}
+		now.Token = profiles.TokenMeta{SignedIn: true, ObtainedAt: &obtained, Scopes: tok.Scopes}
 		if tok.ExpiresIn > 0 {
 			exp := obtained.Add(tok.ExpiresIn)
-			m.ExpiresAt = &exp
+			now.Token.ExpiresAt = &exp
 		}
+		saved = *now
+		return nil
 	})
 	if err != nil {
+		if errors.Is(err, ErrSettingsChanged) {
+			// Issued for the old settings: it must not go to the new ones.
+			s.Vault.Delete(ctx, p.ID)
+		}
 		return p, err
 	}
 
@@ -315,13 +334,23 @@ func (s *Service) SignOut(ctx context.Context, nameOrID string) (profiles.Profil
 	if err != nil {
 		return p, err
 	}
-	if err := s.Vault.Delete(ctx, p.ID); err != nil && !isNotFound(err) {
+	if err := s.dropToken(ctx, p.ID); err != nil {
 		return p, err
 	}
-	if err := os.RemoveAll(WebDataDir(p.ID)); err != nil {
-		return p, fmt.Errorf("clear the sign-in session: %w", err)
-	}
 	return s.updateToken(p.ID, func(m *profiles.TokenMeta) { *m = profiles.TokenMeta{} })
+}
+
+// dropToken deletes a profile's token from the keychain and clears the
+// provider session of its sign-in window; the caller forgets the token's
+// metadata.
+func (s *Service) dropToken(ctx context.Context, profileID string) error {
+	if err := s.Vault.Delete(ctx, profileID); err != nil && !isNotFound(err) {
+		return err
+	}
+	if err := os.RemoveAll(WebDataDir(profileID)); err != nil {
+		return fmt.Errorf("clear the sign-in session: %w", err)
+	}
+	return nil
 }
 
 // Forget clears a profile's token facts without touching the keychain: for
