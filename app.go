@@ -37,7 +37,8 @@ type App struct {
 	signing  string             // the id of the profile signing in
 	notice   string             // a message for the operator at start-up
 
-	openAtStart string // a profile file to import once the window is up
+	openAtStart string          // a profile file to import once the window is up
+	pending     []pendingImport // profile files waiting for the operator to trust their hosts
 
 	renewals        renewal.Planner
 	keychain        *vault.Session       // the keychain, or memory only for this session on the operator's word
@@ -219,16 +220,17 @@ func (a *App) onSecondInstance(second options.SecondInstanceData) {
 	}
 }
 
-// importProfile adds the profile in a profile file and says what happened
-// in the notice banner.
+// importProfile adds the profile in a profile file, or keeps it waiting
+// for the operator when it names hosts outside Zapier (openProfileFile),
+// and says what happened in the notice banner.
 func (a *App) importProfile(path string) {
-	p, err := profiles.ImportFile(a.env.Profiles, path, "")
+	res, err := a.openProfileFile(path)
 	a.mu.Lock()
-	if err != nil {
+	switch {
+	case err != nil:
 		a.notice = "The profile file " + filepath.Base(path) + " was not added: " + explain.Message(err)
-	} else {
-		a.active = p.ID
-		a.notice = fmt.Sprintf("Profile %q was added from %s. Sign in to use it.", p.Name, filepath.Base(path))
+	case res.Profile != nil:
+		a.notice = fmt.Sprintf("Profile %q was added from %s. Sign in to use it.", res.Profile.Name, filepath.Base(path))
 	}
 	a.mu.Unlock()
 	a.changed()
@@ -307,6 +309,12 @@ type ProfileView struct {
 	// MissingScopes are scopes the profile asks for that the token was not
 	// granted.
 	MissingScopes []string `json:"missingScopes"`
+	// UntrustedHosts are the hosts outside Zapier this profile sends the
+	// sign-in to (profiles.UntrustedHosts); the card names each.
+	UntrustedHosts []profiles.HostUse `json:"untrustedHosts"`
+	// SignedOutReason says why Partnerdesk signed the profile out by itself;
+	// "" when it did not.
+	SignedOutReason string `json:"signedOutReason"`
 }
 
 func viewOf(p profiles.Profile, now time.Time) ProfileView {
@@ -317,6 +325,7 @@ func viewOf(p profiles.Profile, now time.Time) ProfileView {
 		SignedIn: p.Token.SignedIn, TokenInvalid: p.Token.Invalid, Expired: p.Token.SignedIn && p.Token.Expired(now),
 		GrantedScopes: nonNil(p.Token.Scopes), ObtainedAt: rfc3339(p.Token.ObtainedAt), ExpiresAt: rfc3339(p.Token.ExpiresAt),
 		LastVerifiedAt: rfc3339(p.Token.LastVerifiedAt), LastVerifyOK: p.Token.LastVerifyOK, LastVerifyNote: p.Token.LastVerifyNote,
+		UntrustedHosts: append([]profiles.HostUse{}, p.UntrustedHosts()...), SignedOutReason: p.Token.SignedOutReason,
 	}
 	if id := p.Token.Identity; id != nil {
 		v.Identity = &Identity{ID: id.ID, FullName: id.FullName, Email: id.Email}
@@ -358,6 +367,9 @@ type AppState struct {
 	Notice          string        `json:"notice"`
 	Version         string        `json:"version"`
 	Keychain        KeychainState `json:"keychain"`
+	// PendingImports are profile files waiting for the operator to trust
+	// the hosts they name; the page asks about the first.
+	PendingImports []PendingImport `json:"pendingImports"`
 }
 
 // KeychainState says where tokens are kept.
@@ -397,6 +409,10 @@ func (a *App) GetState() (AppState, error) {
 	st.ActiveProfileID = a.active
 	st.Notice = a.notice
 	st.Keychain = KeychainState{Problem: a.keychainProblem, SessionOnly: a.keychain.InMemory()}
+	st.PendingImports = []PendingImport{}
+	for _, p := range a.pending {
+		st.PendingImports = append(st.PendingImports, p.PendingImport)
+	}
 	return st, nil
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,31 +20,19 @@ import (
 // Profile management and the token itself: the bindings behind the
 // profile list, the token overview and "Show token".
 
-// UpdateProfile changes a profile's settings or name. Its token, if any,
-// stays: it was issued to the same client until the operator signs in again.
+// UpdateProfile changes a profile's settings or name. A signed-in profile
+// whose client ID or addresses change is signed out first (signin.Update),
+// and its view then says why.
 func (a *App) UpdateProfile(id string, in NewProfile) (ProfileView, error) {
 	changed := profileFromInput(in)
-	if err := profiles.CheckInput(changed); err != nil {
-		return ProfileView{}, errors.New(explain.Message(err))
-	}
-	var saved profiles.Profile
-	err := a.env.Profiles.Update(func(f *profiles.File) error {
-		p, ok := f.Find(id)
-		if !ok {
-			return fmt.Errorf("%w: the profile was removed meanwhile", profiles.ErrUnknown)
-		}
-		if other, taken := f.Find(changed.Name); taken && other.ID != p.ID {
-			return fmt.Errorf("%w: another profile is already named %q", profiles.ErrExists, other.Name)
-		}
+	saved, _, err := a.service.Update(a.ctx, id, func(p *profiles.Profile) {
 		p.Name, p.ClientID, p.RedirectURI = changed.Name, changed.ClientID, changed.RedirectURI
 		p.AuthorizeURL, p.APIBaseURL, p.Scopes = changed.AuthorizeURL, changed.APIBaseURL, changed.Scopes
-		saved = *p
-		return nil
 	})
+	a.changed()
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
-	a.changed()
 	return viewOf(saved, time.Now()), nil
 }
 
@@ -57,7 +49,7 @@ func profileFromInput(in NewProfile) profiles.Profile {
 
 // RemoveProfile deletes a profile with its token, sign-in session and cache.
 func (a *App) RemoveProfile(id string) error {
-	_, err := a.service.Remove(a.ctx, id)
+	_, err := a.service.Remove(a.ctx, id, false)
 	a.changed()
 	if err != nil {
 		return errors.New(explain.Message(err))
@@ -165,24 +157,113 @@ func (a *App) ExportProfile(id string) (string, error) {
 	return path, nil
 }
 
-// ImportProfileFile asks for a profile file and adds the profile in it.
-func (a *App) ImportProfileFile() (*ProfileView, error) {
+// ImportResult is how an import ended: a profile added, or one waiting for
+// the operator's word (see PendingImport); neither when the operator
+// cancelled the file window.
+type ImportResult struct {
+	Profile *ProfileView   `json:"profile"`
+	Pending *PendingImport `json:"pending"`
+}
+
+// ImportProfileFile asks for a profile file and adds the profile in it, or
+// keeps it waiting when it names hosts outside Zapier.
+func (a *App) ImportProfileFile() (ImportResult, error) {
 	path, err := wailsruntime.OpenFileDialog(a.ctx, wailsruntime.OpenDialogOptions{
 		Title:   "Open a Partnerdesk profile",
 		Filters: []wailsruntime.FileFilter{{DisplayName: "Partnerdesk profiles", Pattern: "*" + profiles.ExchangeExt}},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("The file window could not be opened: %v", err)
+		return ImportResult{}, fmt.Errorf("The file window could not be opened: %v", err)
 	}
 	if path == "" {
-		return nil, nil // cancelled
+		return ImportResult{}, nil // cancelled
 	}
-	p, err := profiles.ImportFile(a.env.Profiles, path, "")
+	res, err := a.openProfileFile(path)
 	if err != nil {
-		return nil, errors.New(explain.Message(err))
+		return ImportResult{}, errors.New(explain.Message(err))
 	}
-	a.SelectProfile(p.ID)
+	return res, nil
+}
+
+// PendingImport is a profile file that names hosts outside Zapier, kept in
+// Go until the operator trusts them (ConfirmImport) or not (CancelImport).
+// The page shows it and answers with its ID only: the profile itself never
+// comes back from the page.
+type PendingImport struct {
+	ID    string             `json:"id"`
+	File  string             `json:"file"` // the file's name, without its folder
+	Name  string             `json:"name"` // the profile's name
+	Hosts []profiles.HostUse `json:"hosts"`
+}
+
+type pendingImport struct {
+	PendingImport
+	profile profiles.Profile
+}
+
+// openProfileFile reads a profile file. One naming only Zapier's hosts is
+// added at once and selected; one naming any other host waits for the
+// operator (AppState.PendingImports). Every way a file arrives comes here:
+// the Import button, a double-click, a second launch with a file.
+func (a *App) openProfileFile(path string) (ImportResult, error) {
+	p, err := profiles.ReadFile(path)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if hosts := p.UntrustedHosts(); len(hosts) > 0 {
+		var id [8]byte
+		rand.Read(id[:])
+		pending := PendingImport{ID: hex.EncodeToString(id[:]), File: filepath.Base(path), Name: p.Name, Hosts: hosts}
+		a.mu.Lock()
+		a.pending = append(a.pending, pendingImport{PendingImport: pending, profile: p})
+		a.mu.Unlock()
+		a.changed()
+		return ImportResult{Pending: &pending}, nil
+	}
+	return a.addImported(p)
+}
+
+func (a *App) addImported(p profiles.Profile) (ImportResult, error) {
+	added, err := profiles.AddImported(a.env.Profiles, p, "")
+	if err != nil {
+		return ImportResult{}, err
+	}
+	a.SelectProfile(added.ID)
 	a.changed()
-	v := viewOf(p, time.Now())
-	return &v, nil
+	v := viewOf(added, time.Now())
+	return ImportResult{Profile: &v}, nil
+}
+
+// takePending removes a waiting import and returns it.
+func (a *App) takePending(id string) (pendingImport, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, p := range a.pending {
+		if p.ID == id {
+			a.pending = slices.Delete(a.pending, i, i+1)
+			return p, true
+		}
+	}
+	return pendingImport{}, false
+}
+
+// ConfirmImport adds a waiting profile file: the operator trusts the hosts
+// it names.
+func (a *App) ConfirmImport(id string) (ProfileView, error) {
+	p, ok := a.takePending(id)
+	if !ok {
+		return ProfileView{}, errors.New("This import is no longer waiting. Import the file again.")
+	}
+	res, err := a.addImported(p.profile)
+	if err != nil {
+		a.changed()
+		return ProfileView{}, errors.New(explain.Message(err))
+	}
+	return *res.Profile, nil
+}
+
+// CancelImport forgets a waiting profile file: nothing is added.
+func (a *App) CancelImport(id string) {
+	a.takePending(id)
+	a.changed()
 }
