@@ -8,7 +8,7 @@ GO_TAGS := webkit2_41
 LDFLAGS := -X main.version=$(VERSION)
 BIN := build/bin/partnerdesk
 
-.PHONY: run build deps deps-test frontend test test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows bench package clean
+.PHONY: run build deps deps-test frontend test test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
 
 run: build
 	./$(BIN)
@@ -26,11 +26,16 @@ deps-test:
 frontend: deps
 	cd frontend && npm run build --silent
 
-test: deps-test frontend test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows
+test: deps-test frontend test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows test-report
+
+# The Go tests run through scripts/go-test.sh, which shows go test's usual
+# output and keeps a record in build/test-logs/ for test-report.
+GO_TEST := scripts/go-test.sh
+TEST_LOGS := build/test-logs
 
 test-go:
 	go vet -tags $(GO_TAGS) ./...
-	go test -tags $(GO_TAGS) ./...
+	$(GO_TEST) test-go -tags $(GO_TAGS) ./...
 
 # A short run of each fuzzer on top of its seed corpus in testdata/fuzz
 # (~45 s); longer runs: docs/security.md.
@@ -45,21 +50,27 @@ test-frontend:
 
 # The vault against a real gnome-keyring on a private session bus.
 test-keychain:
-	scripts/desktop-session.sh go test -tags $(GO_TAGS),keychain -count=1 ./internal/vault/
+	scripts/desktop-session.sh $(GO_TEST) test-keychain -tags $(GO_TAGS),keychain -count=1 ./internal/vault/
 
 # The sign-in window itself in real WebKitGTK windows: every way a provider
 # reaches the redirect_uri is intercepted before it loads.
 test-display:
-	scripts/desktop-session.sh go test -tags $(GO_TAGS),display -count=1 ./internal/signinwindow/
+	scripts/desktop-session.sh $(GO_TEST) test-display -tags $(GO_TAGS),display -count=1 ./internal/signinwindow/
 
 # The built binary in a real WebKitGTK window under Xvfb + openbox, with a real keychain.
 test-e2e:
-	scripts/desktop-session.sh go test -tags $(GO_TAGS),e2e -count=1 -v ./e2e/
+	scripts/desktop-session.sh $(GO_TEST) test-e2e -tags $(GO_TAGS),e2e -count=1 -v ./e2e/
 
 # The Windows build compiles (it cannot run here).
 test-windows:
 	GOOS=windows CGO_ENABLED=0 go build -tags desktop,production -o /dev/null .
 	@echo "windows cross-compile: ok"
+
+# Last in make test: lists every test that skipped and why, and fails when a
+# test on scripts/must-run.txt skipped or did not run.
+test-report:
+	@go run ./scripts/testlog report scripts/must-run.txt \
+		$(TEST_LOGS)/test-go.json $(TEST_LOGS)/test-keychain.json $(TEST_LOGS)/test-display.json $(TEST_LOGS)/test-e2e.json
 
 # Partnerdesk against a bare Wails app, built in the same run, under Xvfb;
 # also runs `go test -bench` of every package. Prints a table (~5-10 min).
@@ -71,4 +82,4 @@ package: deps frontend
 	scripts/package.sh
 
 clean:
-	rm -rf build/bin build/package frontend/dist
+	rm -rf build/bin build/package build/test-logs frontend/dist

@@ -76,7 +76,7 @@ func (p *recordingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func TestRequestsGoThroughTheProxyTheEnvironmentNames(t *testing.T) {
 	if os.Getenv("PARTNERDESK_PROXY_CHILD") != "" {
-		t.Skip("in the child")
+		t.Skip("this process is the child of this test, here to run TestProxyChild")
 	}
 	srv, token := startSandbox(t, sandbox.Options{Zaps: 7}, "zap")
 	// The same sandbox over TLS: httptest's certificate is for example.com.
@@ -127,7 +127,7 @@ func TestRequestsGoThroughTheProxyTheEnvironmentNames(t *testing.T) {
 // nothing.
 func TestProxyChild(t *testing.T) {
 	if os.Getenv("PARTNERDESK_PROXY_CHILD") == "" {
-		t.Skip("run by TestRequestsGoThroughTheProxyTheEnvironmentNames")
+		t.Skip("runs only as a child of TestRequestsGoThroughTheProxyTheEnvironmentNames")
 	}
 	token := os.Getenv("CHILD_TOKEN")
 	ep := mustEndpoint(t, "v1/zaps")

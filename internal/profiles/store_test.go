@@ -151,7 +151,7 @@ func TestEmptyListIsWrittenAsArray(t *testing.T) {
 
 func TestModes(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("Unix modes")
+		t.Skip("Windows has no Unix file modes")
 	}
 	t.Run("the created directory is 0700 and the file 0600", func(t *testing.T) {
 		s := tempStore(t)
@@ -382,7 +382,7 @@ func TestFailedUpdateLeavesTheFileIntact(t *testing.T) {
 
 func TestReadOnlyDirectory(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("Unix permissions")
+		t.Skip("Windows has no Unix directory permissions")
 	}
 	if os.Geteuid() == 0 {
 		t.Skip("root ignores directory permissions, so a read-only directory cannot make the write fail")
@@ -475,7 +475,7 @@ const (
 func TestHelperProcess(t *testing.T) {
 	prefix := os.Getenv(helperEnv)
 	if prefix == "" {
-		t.Skip("helper for TestConcurrentUpdates")
+		t.Skip("runs only as a child of TestConcurrentUpdates")
 	}
 	if err := appendProfiles(&Store{Path: os.Getenv(helperPathEnv)}, prefix); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -499,7 +499,7 @@ func appendProfiles(s *Store, prefix string) error {
 
 func TestConcurrentUpdates(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts processes")
+		t.Skip("skipped with -short: it starts processes")
 	}
 	s := tempStore(t)
 	var want []string
