@@ -340,3 +340,13 @@ func TestAnAddressRelayHoldsOnlyItsOwnAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestARedirectPathWithBracesIsServedWhereTheBrowserGoes(t *testing.T) {
+	port := freePort(t)
+	listen(t, fmt.Sprintf("http://127.0.0.1:%d/cb/{id}", port), "st")
+	// The browser %-codes the braces before it goes there (and Chromium the
+	// other characters oauth.Matcher lists too).
+	if code, _ := getVia(t, "127.0.0.1", port, fmt.Sprintf("127.0.0.1:%d", port), "/cb/%7Bid%7D?state=st"); code != http.StatusOK {
+		t.Errorf("the coded path answered %d, want the relay page", code)
+	}
+}

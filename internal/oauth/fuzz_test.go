@@ -90,6 +90,14 @@ func FuzzParseRedirect(f *testing.F) {
 		if len(q["error"])+len(fr["error"]) > 0 {
 			t.Fatal("returned a token for a reply with an error")
 		}
+		if len(q["access_token"]) > 0 {
+			t.Fatal("returned a token from the query: the token comes only in the fragment")
+		}
+		for name := range replyParams {
+			if q.Has(name) {
+				t.Fatalf("returned a token from a reply split between query (%s) and fragment", name)
+			}
+		}
 	})
 }
 

@@ -32,9 +32,12 @@ type endpoint struct {
 // which is also what web views hand over, and a target written with Unicode
 // or %-codes in its host never matches. The effective port is the written
 // one, or 80 for http and 443 for https. Paths compare exactly after decoding
-// %-codes of unreserved characters (letters, digits, - . _ ~) and upper-casing
-// the other %-codes: "/cb", "/cb/" and "/cb/x" all differ, "%2F" is not "/",
-// dot segments are not resolved, and an empty path equals "/".
+// %-codes of unreserved characters (letters, digits, - . _ ~), upper-casing
+// the other %-codes, and %-coding the characters a browser codes in a path
+// before it goes there (" < > ^ ` { | }): a redirect_uri registered as
+// /cb{id} matches the /cb%7Bid%7D the browser goes to. "/cb", "/cb/" and
+// "/cb/x" all differ, "%2F" is not "/", dot segments are not resolved, and
+// an empty path equals "/". A space cannot be registered raw (write %20).
 //
 // A target never matches when it has user info (user@), is not http or
 // https, is opaque ("https:host/path"), or contains white space, control
@@ -76,8 +79,11 @@ func (m *Matcher) Match(target string) bool {
 // absolute http or https address with a host, without user info, fragment,
 // white space, backslashes or dot segments, written in ASCII (xn-- hosts,
 // %-codes in the path), at most 2048 bytes. It must use https unless its
-// host is this computer: localhost, 127.0.0.0/8 or ::1. The error says in
-// operator words what is wrong.
+// host is this computer: localhost, 127.0.0.0/8 or ::1. Its query must not
+// hold a parameter of the provider's reply (replyNames): the provider adds
+// those itself, and one written in the address would be read as part of the
+// reply, or make every reply unreadable. The error says in operator words
+// what is wrong.
 func ValidateRedirectURI(raw string) error {
 	e, err := parseRegistered(raw)
 	if err != nil {
@@ -86,8 +92,19 @@ func ValidateRedirectURI(raw string) error {
 	if e.scheme == "http" && !isLoopback(e.host) {
 		return errors.New("The redirect address must start with https://; plain http:// is allowed only for this computer (localhost, 127.0.0.1 or [::1]).")
 	}
+	_, query, _ := strings.Cut(raw, "?")
+	params, _ := url.ParseQuery(query) // parseRegistered has read it
+	for _, name := range replyNames {
+		if params.Has(name) {
+			return errors.New("The redirect address must not contain \"" + name + "\" after the ?: Zapier adds it when it sends you back, so one written in the address would be taken for Zapier's answer. Remove it here, and in the redirect address registered with Zapier.")
+		}
+	}
 	return nil
 }
+
+// replyNames are the parameters a provider puts in its reply to the
+// redirect_uri (RFC 6749 4.1.2, 4.2.2 and their errors).
+var replyNames = []string{"state", "code", "access_token", "token_type", "scope", "expires_in", "error", "error_description", "error_uri"}
 
 // parseRegistered applies the structural rules for a registered redirect_uri.
 func parseRegistered(raw string) (endpoint, error) {
@@ -167,6 +184,8 @@ func parseEndpoint(base string) (endpoint, error) {
 func checkBytes(s string) error {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c == ' ' && strings.TrimSpace(s) == s:
+			return errors.New("The redirect address must not contain spaces; if the address registered with the provider has one, write it as %20.")
 		case c <= ' ' || c == 0x7f:
 			return errors.New("The redirect address must not contain spaces, line breaks or invisible characters.")
 		case c == '\\':
@@ -220,17 +239,31 @@ func effectivePort(scheme, port string) (int, error) {
 	return n, nil
 }
 
+// browserEncoded are the characters a browser %-codes when it follows a
+// redirect to a path holding them: Chromium codes all of these, WebKit all
+// but | (they are the printable ASCII characters RFC 3986 does not allow in
+// a URI, less the space and the backslash, which a redirect address may not
+// hold at all). Written raw or %-coded, they name the same path.
+const browserEncoded = "\"<>^`{|}"
+
 // normalizePath decodes %-codes of unreserved characters, upper-cases the
-// hex digits of the others, and writes an empty path as "/".
+// hex digits of the others, %-codes the characters browsers code
+// (browserEncoded), and writes an empty path as "/".
 func normalizePath(p string) (string, error) {
 	if p == "" {
 		return "/", nil
 	}
-	if !strings.Contains(p, "%") {
+	if !strings.ContainsAny(p, "%"+browserEncoded) {
 		return p, nil
 	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
+		if strings.IndexByte(browserEncoded, p[i]) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(upperhex[p[i]>>4])
+			b.WriteByte(upperhex[p[i]&15])
+			continue
+		}
 		if p[i] != '%' {
 			b.WriteByte(p[i])
 			continue
@@ -287,6 +320,8 @@ func looksNumeric(host string) bool {
 func isUnreserved(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
+
+const upperhex = "0123456789ABCDEF"
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

@@ -108,6 +108,27 @@ func TestMatcher(t *testing.T) {
 		{name: "a %-coded tilde equals a tilde", registered: "https://partner.invalid/~me/cb", target: "https://partner.invalid/%7Eme/cb", want: true},
 		{name: "a registered query is ignored", registered: "https://partner.invalid/cb?profile=1", target: "https://partner.invalid/cb#access_token=x", want: true},
 		{name: "an http registration matches only http", registered: "http://partner.invalid/cb", target: "https://partner.invalid/cb"},
+
+		// Characters a browser %-codes in a path before it goes there: the
+		// registered address matches the coded form the browser hands over.
+		{name: "braces match their %-codes", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/%7Bid%7D#access_token=x", want: true},
+		{name: "braces match their %-codes in lower-case hex", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/%7bid%7d", want: true},
+		{name: "braces still match themselves", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/{id}", want: true},
+		{name: "coded braces match raw ones", registered: "https://partner.invalid/cb/%7Bid%7D", target: "https://partner.invalid/cb/{id}", want: true},
+		{name: "a double quote matches its %-code", registered: `https://partner.invalid/cb/"x"`, target: "https://partner.invalid/cb/%22x%22", want: true},
+		{name: "angle brackets match their %-codes", registered: "https://partner.invalid/cb/<x>", target: "https://partner.invalid/cb/%3Cx%3E", want: true},
+		{name: "a backtick matches its %-code", registered: "https://partner.invalid/cb/`x", target: "https://partner.invalid/cb/%60x", want: true},
+		{name: "a caret matches its %-code", registered: "https://partner.invalid/cb/^x", target: "https://partner.invalid/cb/%5Ex", want: true},
+		{name: "a vertical bar matches its %-code (Chromium codes it)", registered: "https://partner.invalid/cb/|x", target: "https://partner.invalid/cb/%7Cx", want: true},
+		{name: "a vertical bar matches itself (WebKit leaves it)", registered: "https://partner.invalid/cb/|x", target: "https://partner.invalid/cb/|x", want: true},
+		{name: "all of them at once match as Chromium codes them", registered: "https://partner.invalid/a{b}|^\"<>`", target: "https://partner.invalid/a%7Bb%7D%7C%5E%22%3C%3E%60", want: true},
+		{name: "a %-coded space matches itself", registered: "https://partner.invalid/my%20cb", target: "https://partner.invalid/my%20cb", want: true},
+		{name: "an opening brace does not match a closing one", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/%7Did%7B"},
+		{name: "a coded brace does not match a missing one", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/%7Bid"},
+		{name: "a coded brace does not match another character", registered: "https://partner.invalid/cb/{id}", target: "https://partner.invalid/cb/%5Bid%5D"},
+		{name: "a square bracket, which browsers leave, does not match its %-code", registered: "https://partner.invalid/cb/[id]", target: "https://partner.invalid/cb/%5Bid%5D"},
+		{name: "an apostrophe, which browsers leave in paths, does not match its %-code", registered: "https://partner.invalid/cb/it's", target: "https://partner.invalid/cb/it%27s"},
+		{name: "a coded brace in the host does not match", registered: "https://partner.invalid/cb", target: "https://partner.invalid%7B%7D/cb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +176,8 @@ func TestValidateRedirectURI(t *testing.T) {
 		{"http to LOCALHOST is valid", "http://LOCALHOST/cb", ""},
 		{"http to [::1] is valid", "http://[::1]:8080/cb", ""},
 		{"a %-coded path is valid", "https://partner.invalid/caf%C3%A9/cb", ""},
+		{"braces and the other characters browsers %-code are valid in the path", "https://partner.invalid/cb/{id}|^\"<>`", ""},
+		{"a space in the path is refused, saying to write %20", "https://partner.invalid/my cb", "%20"},
 
 		{"an empty address is refused", "", "empty"},
 		{"leading spaces are refused", " https://partner.invalid/cb", "spaces"},
@@ -194,6 +217,23 @@ func TestValidateRedirectURI(t *testing.T) {
 		{"an IPv4 address in brackets is refused", "http://[127.0.0.1]/cb", "valid web address"},
 		{"a damaged query is refused", "https://partner.invalid/cb?a=%zz", "query"},
 		{"an address over 2048 characters is refused", "https://partner.invalid/" + strings.Repeat("a", 2048), "too long"},
+
+		// A parameter of the provider's reply in the registered query.
+		{"a query of the app's own is valid", "https://partner.invalid/cb?profile=1&tab=state", ""},
+		{"a parameter merely starting like a reply's is valid", "https://partner.invalid/cb?state_of=x&codes=1", ""},
+		{"a state in the query is refused", "https://partner.invalid/cb?state=abc", `"state"`},
+		{"an empty state in the query is refused", "https://partner.invalid/cb?profile=1&state=", `"state"`},
+		{"a state with no value in the query is refused", "https://partner.invalid/cb?state", `"state"`},
+		{"a %-coded state name in the query is refused", "https://partner.invalid/cb?st%61te=abc", `"state"`},
+		{"a code in the query is refused", "https://partner.invalid/cb?code=1", `"code"`},
+		{"an access token in the query is refused", "http://127.0.0.1:8765/cb?access_token=x", `"access_token"`},
+		{"a token type in the query is refused", "https://partner.invalid/cb?token_type=Bearer", `"token_type"`},
+		{"a scope in the query is refused", "https://partner.invalid/cb?scope=zap", `"scope"`},
+		{"an expiry in the query is refused", "https://partner.invalid/cb?expires_in=1", `"expires_in"`},
+		{"an error in the query is refused", "https://partner.invalid/cb?error=access_denied", `"error"`},
+		{"an error description in the query is refused", "https://partner.invalid/cb?error_description=x", `"error_description"`},
+		{"an error link in the query is refused", "https://partner.invalid/cb?error_uri=x", `"error_uri"`},
+		{"the refusal says what to do", "https://partner.invalid/cb?state=abc", "Remove it here, and in the redirect address registered with Zapier"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,5 +286,14 @@ func TestNewMatcherAcceptsPlainHTTPToAnyHost(t *testing.T) {
 	// is ValidateRedirectURI's, applied when a profile is saved.
 	if _, err := NewMatcher("http://your.redirect.url/"); err != nil {
 		t.Errorf("NewMatcher refused plain http: %v", err)
+	}
+}
+
+func TestEveryParameterTheParserReadsIsRefusedInARegisteredQuery(t *testing.T) {
+	t.Parallel()
+	for name := range replyParams {
+		if err := ValidateRedirectURI("https://partner.invalid/cb?" + name + "=x"); err == nil || !strings.Contains(err.Error(), `"`+name+`"`) {
+			t.Errorf("a registered query with %s: %v, want a refusal naming it", name, err)
+		}
 	}
 }

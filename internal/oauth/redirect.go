@@ -31,13 +31,17 @@ var replyParams = map[string]string{
 // token it carries, or why there is none. It does not check that the address
 // is the registered redirect_uri: that is Matcher's job.
 //
-// It reads parameters from both the query and the fragment: Zapier sends a
-// token in the fragment and a denial in the query, and RFC 6749 4.2.2.1
-// errors may come in either. Both are form-encoded, so '+' means a space
-// (a token containing a raw '+' is therefore rejected; providers send %2B).
-// A parameter repeated in one part, or present in both with different
-// values, makes the reply ErrMalformed; so does ';' between parts, as in
-// url.ParseQuery.
+// It reads the reply from the query or from the fragment, never from both:
+// Zapier sends a token in the fragment and a denial in the query, and RFC
+// 6749 4.2.2.1 errors may come in either. A token comes only in the
+// fragment (RFC 6749 4.2.2): one in the query has passed through servers
+// and their logs, and is ErrMalformed. Reply parameters in both parts (a
+// state in the query and a token in the fragment, say) make the reply
+// ErrMalformed: a part the provider did not write could otherwise lend the
+// other its state, or its token. Both parts are form-encoded, so '+' means
+// a space (a token containing a raw '+' is therefore rejected; providers
+// send %2B). A parameter repeated in one part makes the reply ErrMalformed;
+// so does ';' between parts, as in url.ParseQuery.
 //
 // Then, in this order:
 //   - the state parameter must pass state.Check, also for error replies.
@@ -108,7 +112,8 @@ func ParseRedirect(redirectURL string, state *State, requestedScopes []string) (
 	return tok, nil
 }
 
-// readReply returns the known parameters of the query and fragment, merged.
+// readReply returns the known parameters of the query or the fragment,
+// whichever holds them.
 func readReply(raw string) (map[string]string, error) {
 	if len(raw) > maxRedirectLen {
 		return nil, malformed("the address is too long")
@@ -126,11 +131,14 @@ func readReply(raw string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range f {
-		if qv, ok := q[k]; ok && qv != v {
-			return nil, malformed("it gives " + replyParams[k] + " twice, with different values")
-		}
-		q[k] = v
+	if len(q) > 0 && len(f) > 0 {
+		return nil, malformed("it splits its answer between the part after ? and the part after #")
+	}
+	if _, ok := q["access_token"]; ok {
+		return nil, malformed("it carries the access token after ?, where only errors may come")
+	}
+	if len(f) > 0 {
+		return f, nil
 	}
 	return q, nil
 }

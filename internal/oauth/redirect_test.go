@@ -66,13 +66,8 @@ func TestParseRedirect(t *testing.T) {
 			want: Token{AccessToken: secret, TokenType: "Bearer", Scopes: []string{}},
 		},
 		{
-			name: "the state may come in the query and the token in the fragment",
-			url:  cb + "?state=S#access_token=" + secret + "&token_type=Bearer",
-			want: Token{AccessToken: secret, TokenType: "Bearer", Scopes: []string{"zap", "profile"}},
-		},
-		{
-			name: "the same value in the query and the fragment is accepted",
-			url:  cb + "?state=S#state=S&access_token=" + secret + "&token_type=Bearer",
+			name: "a query of the redirect_uri's own, without reply parameters, is no part of the reply",
+			url:  cb + "?profile=1#access_token=" + secret + "&token_type=Bearer&state=S",
 			want: Token{AccessToken: secret, TokenType: "Bearer", Scopes: []string{"zap", "profile"}},
 		},
 		{
@@ -150,7 +145,7 @@ func TestParseRedirect(t *testing.T) {
 		},
 		{
 			name:     "an error wins over a token sent with it",
-			url:      cb + "?error=access_denied&state=S#access_token=" + secret + "&token_type=Bearer",
+			url:      cb + "#error=access_denied&access_token=" + secret + "&token_type=Bearer&state=S",
 			wantErr:  ErrDeclined,
 			provider: true,
 			wantCode: "access_denied",
@@ -194,6 +189,17 @@ func TestParseRedirect(t *testing.T) {
 		{name: "two states are refused", url: cb + "#access_token=" + secret + "&token_type=Bearer&state=S&state=S", wantErr: ErrMalformed},
 		{name: "two errors are refused", url: cb + "?error=access_denied&error=server_error&state=S", wantErr: ErrMalformed},
 		{name: "a token in the query conflicting with an encoded name in the fragment is refused", url: cb + "?access_token=evil#access%5Ftoken=" + secret + "&token_type=Bearer&state=S", wantErr: ErrMalformed},
+
+		// The token only in the fragment; the reply in one part only.
+		{name: "a token in the query is refused", url: cb + "?access_token=" + secret + "&token_type=Bearer&state=S", wantErr: ErrMalformed},
+		{name: "a token in the query with an error is refused", url: cb + "?error=access_denied&access_token=" + secret + "&token_type=Bearer&state=S", wantErr: ErrMalformed},
+		{name: "a token in the query under an encoded name is refused", url: cb + "?access%5Ftoken=" + secret + "&token_type=Bearer&state=S", wantErr: ErrMalformed},
+		{name: "the state in the query and the token in the fragment are refused", url: cb + "?state=S#access_token=" + secret + "&token_type=Bearer", wantErr: ErrMalformed},
+		{name: "the same state in the query and the fragment is refused", url: cb + "?state=S#state=S&access_token=" + secret + "&token_type=Bearer", wantErr: ErrMalformed},
+		{name: "a denial in the query and a token in the fragment are refused", url: cb + "?error=access_denied&state=S#access_token=" + secret + "&token_type=Bearer", wantErr: ErrMalformed},
+		{name: "a token type in the query and the token in the fragment are refused", url: cb + "?token_type=Bearer#access_token=" + secret + "&state=S", wantErr: ErrMalformed},
+		{name: "a scope in the query and the token in the fragment are refused", url: cb + "?scope=zap#access_token=" + secret + "&token_type=Bearer&state=S", wantErr: ErrMalformed},
+		{name: "an error description in the fragment and the denial in the query are refused", url: cb + "?error=access_denied&state=S#error_description=no", wantErr: ErrMalformed},
 
 		// expires_in.
 		{name: "an expiry that is not a number is refused", url: cb + "#access_token=" + secret + "&token_type=Bearer&expires_in=soon&state=S", wantErr: ErrMalformed},
