@@ -70,7 +70,7 @@ func (o *operator) startApp(args ...string) *screen {
 	return s
 }
 
-// find waits for a showing control with the role and a name starting with
+// find waits for a visible control with the role and a name starting with
 // name, anywhere in the app's windows.
 func (s *screen) find(role, name string) atspi.Node {
 	s.t.Helper()
@@ -144,7 +144,7 @@ func (s *screen) findField(root atspi.Node, name string) atspi.Node {
 	var found atspi.Node
 	s.eventually("a text field named "+quote(name), func() bool {
 		for _, n := range s.bus.Walk(root) {
-			if isField(n) && strings.HasPrefix(n.Name, name) && n.States.Is(atspi.StateShowing) {
+			if isField(n) && strings.HasPrefix(n.Name, name) && n.States.Is(atspi.StateVisible) {
 				found = n
 				return true
 			}
@@ -193,12 +193,12 @@ func (s *screen) waitText(phrases ...string) string {
 	}
 }
 
-// waitGone waits until no showing node has the role and name.
+// waitGone waits until no visible node has the role and name.
 func (s *screen) waitGone(role, name string) {
 	s.t.Helper()
 	s.eventually("the "+role+" "+quote(name)+" to go", func() bool {
 		for _, n := range s.bus.FindAll(s.app, role, name) {
-			if n.States.Is(atspi.StateShowing) {
+			if n.States.Is(atspi.StateVisible) {
 				return false
 			}
 		}
@@ -212,7 +212,7 @@ func (s *screen) dialog(title string) atspi.Node {
 	var d atspi.Node
 	s.eventually("a dialog named "+quote(title), func() bool {
 		for _, n := range s.bus.FindAll(s.app, "", title) {
-			if (n.Role == "dialog" || n.Role == "alert") && n.States.Is(atspi.StateShowing) {
+			if (n.Role == "dialog" || n.Role == "alert") && n.States.Is(atspi.StateVisible) {
 				d = n
 				return true
 			}
@@ -304,6 +304,7 @@ type savedProfile struct {
 	Sandbox     bool     `json:"sandbox"`
 	Token       struct {
 		SignedIn       bool       `json:"signed_in"`
+		ExpiresAt      *time.Time `json:"expires_at"`
 		Scopes         []string   `json:"scopes"`
 		LastVerifiedAt *time.Time `json:"last_verified_at"`
 		LastVerifyOK   bool       `json:"last_verify_ok"`

@@ -104,24 +104,27 @@ type States uint64
 
 // The states the tests look at (AtspiStateType).
 const (
-	StateActive    States = 1 << 1
-	StateBusy      States = 1 << 3
-	StateChecked   States = 1 << 4
-	StateEditable  States = 1 << 7
-	StateEnabled   States = 1 << 8
-	StateExpanded  States = 1 << 10
-	StateFocusable States = 1 << 11
-	StateFocused   States = 1 << 12
-	StatePressed   States = 1 << 20
-	StateSelected  States = 1 << 23
-	StateSensitive States = 1 << 24
-	StateShowing   States = 1 << 25
-	StateVisible   States = 1 << 30
-	StateDefunct   States = 1 << 6
+	StateActive     States = 1 << 1
+	StateBusy       States = 1 << 3
+	StateChecked    States = 1 << 4
+	StateCollapsed  States = 1 << 5
+	StateEditable   States = 1 << 7
+	StateEnabled    States = 1 << 8
+	StateExpandable States = 1 << 9
+	StateExpanded   States = 1 << 10
+	StateFocusable  States = 1 << 11
+	StateFocused    States = 1 << 12
+	StatePressed    States = 1 << 20
+	StateSelected   States = 1 << 23
+	StateSensitive  States = 1 << 24
+	StateShowing    States = 1 << 25
+	StateVisible    States = 1 << 30
+	StateDefunct    States = 1 << 6
 )
 
 var stateNames = map[States]string{
-	StateActive: "active", StateBusy: "busy", StateChecked: "checked", StateEditable: "editable",
+	StateActive: "active", StateBusy: "busy", StateChecked: "checked", StateCollapsed: "collapsed",
+	StateEditable: "editable", StateExpandable: "expandable",
 	StateEnabled: "enabled", StateExpanded: "expanded", StateFocusable: "focusable",
 	StateFocused: "focused", StatePressed: "pressed", StateSelected: "selected",
 	StateSensitive: "sensitive", StateShowing: "showing", StateVisible: "visible", StateDefunct: "defunct",
@@ -258,12 +261,13 @@ func (b *Bus) FindAll(root Node, role, name string) []Node {
 	return out
 }
 
-// Find waits until a showing node under root has the role and a name that
-// starts with name, and returns the first in reading order.
+// Find waits until a visible node under root (shown, if maybe scrolled out
+// of view) has the role and a name that starts with name, and returns the
+// first in reading order.
 func (b *Bus) Find(ctx context.Context, root Node, role, name string) (Node, error) {
 	for {
 		for _, n := range b.FindAll(root, role, name) {
-			if n.States.Is(StateShowing) {
+			if n.States.Is(StateVisible) {
 				return n, nil
 			}
 		}
@@ -383,7 +387,7 @@ func (b *Bus) WindowText(root Node) string {
 func TreeText(nodes []Node) string {
 	var lines []string
 	for _, n := range nodes {
-		if !n.States.Is(StateShowing) && n.Depth > 0 {
+		if !n.States.Is(StateVisible) && n.Depth > 0 {
 			continue
 		}
 		parts := []string{}
