@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WAILS_VERSION=v2.15.0
-APT_BUILD="build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev"
+APT_BUILD="build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev bubblewrap xdg-dbus-proxy"
 APT_TEST="xvfb xauth xdotool x11-utils openbox wmctrl xclip imagemagick dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core chromium"
 
 want="$APT_BUILD"

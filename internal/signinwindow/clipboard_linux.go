@@ -17,6 +17,9 @@ import (
 	"unsafe"
 )
 
+// testClearedByTimer, set only by tests, runs after a timer's clearing.
+var testClearedByTimer func()
+
 // clipboardWait bounds how long Copy and Clear wait for the GTK thread.
 const clipboardWait = 5 * time.Second
 
@@ -72,7 +75,12 @@ func (c *SecretClipboard) Copy(text string) error {
 		return ErrClipboard
 	}
 	if c.clearAfter > 0 {
-		c.timer = time.AfterFunc(c.clearAfter, func() { c.clearIfHolds(gen) })
+		c.timer = time.AfterFunc(c.clearAfter, func() {
+			c.clearIfHolds(gen)
+			if testClearedByTimer != nil {
+				testClearedByTimer()
+			}
+		})
 	}
 	return nil
 }

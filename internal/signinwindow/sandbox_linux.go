@@ -11,7 +11,8 @@ import (
 
 // The programs WebKitGTK starts its sandbox with; it looks for them at these
 // paths only (Debian's libwebkit2gtk-4.1-0 depends on both packages).
-const (
+// Variables for tests only.
+var (
 	bwrapPath     = "/usr/bin/bwrap"
 	dbusProxyPath = "/usr/bin/xdg-dbus-proxy"
 )

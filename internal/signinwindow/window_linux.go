@@ -299,6 +299,12 @@ func (a *attempt) decide(uri string, redirect bool) (C.int, string) {
 	return C.PDSW_USE, "allowed"
 }
 
+// sandboxed reports whether the window's web context runs its pages in
+// WebKit's sandbox; main thread.
+func (a *attempt) sandboxed() bool {
+	return a.window != nil && C.pdsw_sandboxed(a.window) == 1
+}
+
 // maxRedirectTargets bounds redirectTargets; more than one is already
 // ambiguous.
 const maxRedirectTargets = 4
