@@ -76,8 +76,10 @@ type attempt struct {
 	opts    Options
 	matcher *oauth.Matcher
 	filter  redirectFilter
-	window  *C.PdswWindow // main thread; nil once destroyed
-	reason  error         // main thread: why the window is closing
+	// filterDir holds the compiled redirect filter; removed with the window
+	filterDir string
+	window    *C.PdswWindow // main thread; nil once destroyed
+	reason    error         // main thread: why the window is closing
 	// main thread: the redirect_uri addresses HTTP redirects led to since
 	// the main frame's last load step (see answer)
 	redirectTargets []string
@@ -168,7 +170,7 @@ func Open(ctx context.Context, opts Options) (string, error) {
 		return "", fmt.Errorf("create sign-in filter folder: %w", err)
 	}
 	lastID++
-	a := &attempt{id: lastID, opts: opts, matcher: matcher, filter: filter, result: make(chan outcome, 1), gone: make(chan struct{})}
+	a := &attempt{id: lastID, opts: opts, matcher: matcher, filter: filter, filterDir: filterDir, result: make(chan outcome, 1), gone: make(chan struct{})}
 	attempts[a.id] = a
 	current = a
 	mu.Unlock()
@@ -206,7 +208,6 @@ func Open(ctx context.Context, opts Options) (string, error) {
 	}
 	select { // the window goes right after the result; its WebKit processes with it
 	case <-a.gone:
-		os.RemoveAll(filterDir)
 	case <-time.After(destroyWait):
 		a.abandon()
 	}
@@ -423,6 +424,7 @@ func pdswDestroyed(id C.int) {
 	}
 	mu.Unlock()
 	close(a.gone)
+	os.RemoveAll(a.filterDir)
 	slog.Debug("sign-in window closed")
 }
 
