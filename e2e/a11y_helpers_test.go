@@ -387,3 +387,15 @@ func count(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// mainWindow is the app's main window (its frame "Partnerdesk").
+func (s *screen) mainWindow() atspi.Node {
+	s.t.Helper()
+	for _, n := range s.bus.FindAll(s.app, "frame", "Partnerdesk") {
+		if n.Name == "Partnerdesk" {
+			return n
+		}
+	}
+	s.t.Fatal("the app has no window named Partnerdesk")
+	return atspi.Node{}
+}
