@@ -63,7 +63,7 @@ func (o *operator) startApp(args ...string) *screen {
 	defer cancel()
 	app, err := bus.AppOf(ctx, cmd.Process.Pid, "partnerdesk")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v: GTK joins the accessibility bus only when NO_AT_BRIDGE is not set (scripts/desktop-session.sh unsets it)", err)
 	}
 	s := &screen{t: t, o: o, bus: bus, app: app, proc: cmd, log: &log, checked: map[string]bool{}}
 	s.find("document web", "Partnerdesk")

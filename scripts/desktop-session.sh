@@ -35,7 +35,9 @@ for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null 2>&1 || { echo "desktop-session: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
 openbox >"$tmp/openbox.log" 2>&1 &
 pids+=($!)
-unset DBUS_SESSION_BUS_ADDRESS
+# GTK and WebKit join the accessibility bus (started on demand from the
+# session bus) unless told not to: the GUI tests read the app through it.
+unset DBUS_SESSION_BUS_ADDRESS NO_AT_BRIDGE GTK_A11Y
 
 # gnome-keyring's daemon forks away from us; dbus-run-session ends the bus
 # when the command exits, and the daemon with it. `--unlock` returns before
