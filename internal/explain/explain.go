@@ -91,6 +91,8 @@ func Message(err error) string {
 		return fmt.Sprintf("Zapier's API had a problem %d times in a row (it last answered %d). Try again in a few minutes.", gaveUp.Tries, apiErr.Status)
 	case errors.As(err, &badAnswer), errors.Is(err, partnerapi.ErrPagingLoop):
 		return capitalize(err.Error()) + " Try again later; if it keeps happening, tell your technical lead."
+	case errors.Is(err, partnerapi.ErrListTooLong):
+		return capitalize(err.Error()) + " Partnerdesk fetches no more at once: narrow the list with a filter, then try again."
 	case errors.As(err, &apiErr):
 		return apiMessage(apiErr)
 	case errors.Is(err, syscall.ENOSPC):

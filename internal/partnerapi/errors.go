@@ -27,9 +27,48 @@ var ErrClientIDRejected = errors.New("the client_id was rejected")
 // without calling the API.
 var ErrNeedsToken = errors.New("this needs a signed-in token")
 
-// ErrPagingLoop means the API sent the same page twice; the client stops
-// rather than loop for ever.
-var ErrPagingLoop = errors.New("the API sent the same page again")
+// ErrPagingLoop matches a *PagingError for a list that does not move on: a
+// next-page link repeats one already fetched, a page repeats the one before
+// it, or empty pages keep saying more follow. List stops rather than loop
+// for ever.
+var ErrPagingLoop = errors.New("Zapier kept sending the same page")
+
+// ErrListTooLong matches a *PagingError for a list longer than List follows
+// (ListOptions.MaxPages, MaxItems): it stops there rather than fill the
+// memory.
+var ErrListTooLong = errors.New("the list is longer than Partnerdesk fetches at once")
+
+// PagingError says why List stopped following a list's pages before its
+// end, and how far it got. The pages up to there were handed to the caller.
+type PagingError struct {
+	Reason error  // ErrPagingLoop or ErrListTooLong
+	What   string // what happened, in the operator's words
+	Pages  int    // pages fetched
+	Items  int    // items handed to the caller
+}
+
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("%s; stopped after %s and %s", e.What, amount(e.Pages, "page"), amount(e.Items, "row"))
+}
+
+func (e *PagingError) Unwrap() error { return e.Reason }
+
+// amount writes n with thousands separators and the noun, plural when needed:
+// "1 page", "10,000 pages".
+func amount(n int, noun string) string {
+	digits := strconv.Itoa(n)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	if n != 1 {
+		noun += "s"
+	}
+	return b.String() + " " + noun
+}
 
 // Credential is what a request was authenticated with.
 type Credential string

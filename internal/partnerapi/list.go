@@ -18,7 +18,32 @@ type ListOptions struct {
 	PageSize int
 	// All follows every page; false stops after the first.
 	All bool
+	// MaxPages and MaxItems bound a list followed with All: List stops with
+	// ErrListTooLong after MaxPages pages, or once it has handed over
+	// MaxItems items and more follow (a page that goes past is cut there).
+	// 0 means DefaultMaxPages and DefaultMaxItems.
+	MaxPages, MaxItems int
 }
+
+// bounds returns MaxPages and MaxItems, with the defaults for 0.
+func (o ListOptions) bounds() (maxPages, maxItems int) {
+	maxPages, maxItems = o.MaxPages, o.MaxItems
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPages
+	}
+	if maxItems <= 0 {
+		maxItems = DefaultMaxItems
+	}
+	return maxPages, maxItems
+}
+
+// The bounds of one List call, and the run of empty pages that still say
+// more follow after which List takes the list for stuck (ErrPagingLoop).
+const (
+	DefaultMaxPages = 10_000
+	DefaultMaxItems = 1_000_000
+	maxEmptyPages   = 3
+)
 
 // Page is one page of a list, as it arrived.
 type Page struct {
@@ -32,8 +57,13 @@ type Page struct {
 // List fetches the endpoint's list page by page and calls fn with each page
 // as it arrives. It stops after the first page unless opts.All is set, when
 // fn returns an error (which List returns), or when ctx is done (ctx.Err()).
-// An endpoint that returns one object (PagingNone) gives one page of one
-// item.
+// It never stops early without saying so: a list that does not move on
+// (a next link fetched before, a page repeating the one before it,
+// maxEmptyPages empty pages in a row that say more follow) ends with a
+// *PagingError matching ErrPagingLoop, and one longer than opts.MaxPages or
+// opts.MaxItems with one matching ErrListTooLong, after fn has had the pages
+// up to there. An endpoint that returns one object (PagingNone) gives one
+// page of one item.
 func (c *Client) List(ctx context.Context, ep Endpoint, opts ListOptions, fn func(Page) error) error {
 	for _, p := range ep.Required {
 		if opts.Params.Get(p) == "" {
@@ -63,9 +93,14 @@ func (c *Client) List(ctx context.Context, ep Endpoint, opts ListOptions, fn fun
 		}
 	}
 	u.RawQuery = q.Encode()
+	maxPages, maxItems := opts.bounds()
 
-	fetched := 0
+	fetched, empty := 0, 0
 	var lastFirst json.RawMessage
+	seen := map[string]bool{pageKey(u): true} // every address fetched
+	stop := func(reason error, what string, pages int) error {
+		return &PagingError{Reason: reason, What: what, Pages: pages, Items: fetched}
+	}
 	for number := 1; ; number++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -80,9 +115,16 @@ func (c *Client) List(ctx context.Context, ep Endpoint, opts ListOptions, fn fun
 		}
 		if len(pg.items) > 0 {
 			if lastFirst != nil && bytes.Equal(pg.items[0], lastFirst) {
-				return ErrPagingLoop
+				return stop(ErrPagingLoop, "Zapier kept sending the same page", number)
 			}
 			lastFirst = pg.items[0]
+			empty = 0
+		} else {
+			empty++
+		}
+		cut := fetched+len(pg.items) > maxItems
+		if cut {
+			pg.items = pg.items[:maxItems-fetched]
 		}
 		fetched += len(pg.items)
 		var next *url.URL
@@ -95,15 +137,36 @@ func (c *Client) List(ctx context.Context, ep Endpoint, opts ListOptions, fn fun
 			n.RawQuery = pg.nextQuery.Encode()
 			next = &n
 		}
-		page := Page{Items: pg.items, Number: number, Fetched: fetched, Total: pg.total, More: next != nil}
+		page := Page{Items: pg.items, Number: number, Fetched: fetched, Total: pg.total, More: next != nil || cut}
 		if err := fn(page); err != nil {
 			return err
 		}
-		if next == nil || !opts.All {
+		switch {
+		case cut:
+			return stop(ErrListTooLong, "the list has more than "+amount(maxItems, "row"), number)
+		case next == nil || !opts.All:
 			return nil
+		case fetched >= maxItems:
+			return stop(ErrListTooLong, "the list has more than "+amount(maxItems, "row"), number)
+		case number >= maxPages:
+			return stop(ErrListTooLong, "the list has more than "+amount(maxPages, "page"), number)
+		case empty >= maxEmptyPages:
+			return stop(ErrPagingLoop, "Zapier kept sending empty pages that said more would follow", number)
+		case seen[pageKey(next)]:
+			return stop(ErrPagingLoop, "Zapier kept sending the same page", number)
 		}
+		seen[pageKey(next)] = true
 		u = next
 	}
+}
+
+// pageKey is a page's address with its query parameters in one order, so a
+// link that lists them differently is still the same page.
+func pageKey(u *url.URL) string {
+	k := *u
+	k.RawQuery = u.Query().Encode()
+	k.Fragment = ""
+	return k.String()
 }
 
 // parsed is what a page says about itself: its items, the list's size (-1

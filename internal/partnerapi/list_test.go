@@ -812,3 +812,192 @@ func BenchmarkRowsOf10000Zaps(b *testing.B) {
 		}
 	}
 }
+
+// endlessZaps serves /v1/zaps on 127.0.0.1 as a list that never ends: page
+// at offset N holds limit items with ids N, N+1, ... and a next link to the
+// following offset, unless page says otherwise. It counts the requests.
+func endlessZaps(t *testing.T, page func(offset, limit int) string) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var requests atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := requests.Add(1)
+		if n > 50 {
+			// A bound of its own, should List not stop.
+			w.WriteHeader(http.StatusGone)
+			return
+		}
+		var offset, limit int
+		fmt.Sscan(r.URL.Query().Get("offset"), &offset)
+		fmt.Sscan(r.URL.Query().Get("limit"), &limit)
+		if body := page(offset, limit); body != "" {
+			w.Write([]byte(body))
+			return
+		}
+		var items []string
+		for i := range limit {
+			items = append(items, fmt.Sprintf(`{"id":%d}`, offset+i))
+		}
+		fmt.Fprintf(w, `{"count":null,"next":"/v1/zaps?limit=%d&offset=%d","objects":[%s]}`, limit, offset+limit, strings.Join(items, ","))
+	}))
+	t.Cleanup(ts.Close)
+	return ts, &requests
+}
+
+// listZaps lists /v1/zaps of ts with every page followed and the bounds
+// given, and returns the items handed over and the error.
+func listZaps(t *testing.T, ts *httptest.Server, opts ListOptions) (int, error) {
+	t.Helper()
+	opts.All = true
+	pages, err := collect(t, &Client{BaseURL: ts.URL, Token: "t"}, mustEndpoint(t, "v1/zaps"), opts)
+	n := 0
+	for _, p := range pages {
+		n += len(p.Items)
+	}
+	return n, err
+}
+
+// pagingError checks that err is a *PagingError for reason and returns it.
+func pagingError(t *testing.T, err, reason error) *PagingError {
+	t.Helper()
+	var pe *PagingError
+	if !errors.As(err, &pe) || !errors.Is(err, reason) {
+		t.Fatalf("got %v, want a PagingError for %q", err, reason)
+	}
+	return pe
+}
+
+func TestANextLinkThatComesBackStopsTheList(t *testing.T) {
+	cases := []struct {
+		name      string
+		next      func(offset int) int // the offset page offset links to
+		wantPages int
+	}{
+		{"a page that links to itself", func(int) int { return 0 }, 1},
+		{"two pages that link to each other", func(offset int) int { return 1 - offset }, 2},
+		{"a later page that links back to the first", func(offset int) int { return (offset + 1) % 3 }, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			calls := 0
+			// Each answer holds new items, so only the link gives the loop
+			// away. The links put their parameters in another order than
+			// the first request did.
+			ts, requests := endlessZaps(t, func(offset, limit int) string {
+				calls++
+				link := "/v1/zaps?limit=1"
+				if next := c.next(offset); next > 0 {
+					link = fmt.Sprintf("/v1/zaps?offset=%d&limit=1", next)
+				}
+				return fmt.Sprintf(`{"count":null,"next":%q,"objects":[{"id":%d}]}`, link, 1000+calls)
+			})
+			n, err := listZaps(t, ts, ListOptions{PageSize: 1})
+			pe := pagingError(t, err, ErrPagingLoop)
+			if got := requests.Load(); got != int64(c.wantPages) || pe.Pages != c.wantPages || n != c.wantPages {
+				t.Errorf("%d requests, %d pages and %d items in the error, %d items handed over; want %d of each", got, pe.Pages, n, pe.Items, c.wantPages)
+			}
+			want := fmt.Sprintf("Zapier kept sending the same page; stopped after %s and %s", amount(c.wantPages, "page"), amount(c.wantPages, "row"))
+			if pe.Error() != want {
+				t.Errorf("message %q, want %q", pe.Error(), want)
+			}
+		})
+	}
+}
+
+func TestEmptyPagesThatSayMoreFollowStopTheListAfterThreeInARow(t *testing.T) {
+	ts, requests := endlessZaps(t, func(offset, limit int) string {
+		return fmt.Sprintf(`{"count":null,"next":"/v1/zaps?limit=%d&offset=%d","objects":[]}`, limit, offset+1)
+	})
+	n, err := listZaps(t, ts, ListOptions{PageSize: 5})
+	pe := pagingError(t, err, ErrPagingLoop)
+	if got := requests.Load(); got != maxEmptyPages || pe.Pages != maxEmptyPages || n != 0 {
+		t.Errorf("%d requests, %d pages in the error, %d items; want %d, %d, 0", got, pe.Pages, n, maxEmptyPages, maxEmptyPages)
+	}
+	if !strings.Contains(pe.Error(), "empty pages") {
+		t.Errorf("message %q does not say the pages were empty", pe.Error())
+	}
+}
+
+func TestEmptyPagesBetweenFullOnesAreFollowed(t *testing.T) {
+	// Two empty pages, a full one, two empty ones again, then the end: never
+	// three empty pages in a row.
+	ts, _ := endlessZaps(t, func(offset, limit int) string {
+		switch offset {
+		case 0, 1, 3, 4:
+			return fmt.Sprintf(`{"count":null,"next":"/v1/zaps?limit=1&offset=%d","objects":[]}`, offset+1)
+		case 2:
+			return `{"count":null,"next":"/v1/zaps?limit=1&offset=3","objects":[{"id":2}]}`
+		}
+		return `{"count":null,"next":null,"objects":[{"id":5}]}`
+	})
+	if n, err := listZaps(t, ts, ListOptions{PageSize: 1}); err != nil || n != 2 {
+		t.Errorf("got %d items, %v; want 2 and no error", n, err)
+	}
+}
+
+func TestAListLongerThanItsBoundsStopsThereAndSaysSo(t *testing.T) {
+	cases := []struct {
+		name                  string
+		opts                  ListOptions
+		wantRequests, wantN   int
+		wantMessage           string
+		reason                error
+		wantPagesInTheMessage int
+	}{
+		{"the page bound", ListOptions{PageSize: 3, MaxPages: 4}, 4, 12,
+			"the list has more than 4 pages; stopped after 4 pages and 12 rows", ErrListTooLong, 4},
+		{"the item bound cuts the page that goes past it", ListOptions{PageSize: 3, MaxItems: 7}, 3, 7,
+			"the list has more than 7 rows; stopped after 3 pages and 7 rows", ErrListTooLong, 3},
+		{"the item bound reached at the end of a page", ListOptions{PageSize: 3, MaxItems: 6}, 2, 6,
+			"the list has more than 6 rows; stopped after 2 pages and 6 rows", ErrListTooLong, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ts, requests := endlessZaps(t, func(int, int) string { return "" })
+			n, err := listZaps(t, ts, c.opts)
+			pe := pagingError(t, err, c.reason)
+			if got := requests.Load(); got != int64(c.wantRequests) || n != c.wantN || pe.Items != c.wantN || pe.Pages != c.wantPagesInTheMessage {
+				t.Errorf("%d requests, %d items handed over, error %+v; want %d requests and %d items", got, n, pe, c.wantRequests, c.wantN)
+			}
+			if pe.Error() != c.wantMessage {
+				t.Errorf("message %q, want %q", pe.Error(), c.wantMessage)
+			}
+		})
+	}
+}
+
+func TestAListThatEndsExactlyAtItsBoundsIsWhole(t *testing.T) {
+	ts, _ := endlessZaps(t, func(offset, limit int) string {
+		if offset == 3 {
+			return `{"count":6,"next":null,"objects":[{"id":3},{"id":4},{"id":5}]}`
+		}
+		return ""
+	})
+	if n, err := listZaps(t, ts, ListOptions{PageSize: 3, MaxPages: 2, MaxItems: 6}); err != nil || n != 6 {
+		t.Errorf("got %d items, %v; want the whole list of 6 and no error", n, err)
+	}
+}
+
+func TestTheDefaultBoundsAreTenThousandPagesAndAMillionRows(t *testing.T) {
+	pages, items := ListOptions{}.bounds()
+	if pages != 10_000 || items != 1_000_000 {
+		t.Errorf("default bounds %d pages and %d items, want 10,000 and 1,000,000", pages, items)
+	}
+	if DefaultMaxPages != 10_000 || DefaultMaxItems != 1_000_000 {
+		t.Errorf("DefaultMaxPages %d, DefaultMaxItems %d", DefaultMaxPages, DefaultMaxItems)
+	}
+	e := &PagingError{Reason: ErrListTooLong, What: "the list has more than " + amount(DefaultMaxItems, "row"), Pages: 10_000, Items: 1_000_000}
+	if want := "the list has more than 1,000,000 rows; stopped after 10,000 pages and 1,000,000 rows"; e.Error() != want {
+		t.Errorf("message %q, want %q", e.Error(), want)
+	}
+}
+
+func TestALastPageThatGoesPastTheItemBoundIsCutAndSaysSo(t *testing.T) {
+	ts, _ := endlessZaps(t, func(offset, limit int) string {
+		return `{"count":3,"next":null,"objects":[{"id":0},{"id":1},{"id":2}]}`
+	})
+	n, err := listZaps(t, ts, ListOptions{PageSize: 3, MaxItems: 2})
+	pe := pagingError(t, err, ErrListTooLong)
+	if n != 2 || pe.Items != 2 {
+		t.Errorf("%d items handed over, %d in the error; want 2", n, pe.Items)
+	}
+}
