@@ -64,6 +64,7 @@ describe('App', () => {
       notice: '',
       version: '1',
       keychain: { problem: '', sessionOnly: false },
+      pendingImports: [],
     })
     fake.emit('state:changed')
     expect(await screen.findByText('Zapier no longer accepts this token.')).toBeInTheDocument()
@@ -179,7 +180,7 @@ describe('App: profiles and tokens', () => {
 
   it('does nothing when the open dialog is cancelled, and shows Go’s words when the file is bad', async () => {
     const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
-    fake.App.ImportProfileFile.mockResolvedValueOnce(null)
+    fake.App.ImportProfileFile.mockResolvedValueOnce({ profile: null, pending: null })
     render(App)
     const user = userEvent.setup()
     await user.click(await screen.findByRole('button', { name: 'Import profile file…' }))
@@ -230,3 +231,53 @@ describe('App: profiles and tokens', () => {
     expect(screen.getByRole('button', { name: /Try the Sandbox/ })).toBeInTheDocument()
   })
 })
+
+describe('App: profile files naming hosts outside Zapier', () => {
+  const pending = {
+    id: 'imp-1',
+    file: 'Look-alike.pdprofile',
+    name: 'Look-alike',
+    hosts: [{ host: 'api.zapier.com.evil.example', gets: ['the token'] }],
+  }
+
+  it('asks about a file opened by double-click before adding it, and adds it when trusted', async () => {
+    // Go keeps the file waiting and says so in the state, however it arrived.
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme', pendingImports: [pending] })
+    render(App)
+    const dialog = await screen.findByRole('dialog', { name: /^Import “Look-alike”\?/ })
+    expect(dialog).toHaveTextContent('api.zapier.com.evil.example gets the token')
+    expect(screen.queryByRole('button', { name: /Look-alike/ })).toBeNull()
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Trust api.zapier.com.evil.example and import' }))
+    expect(fake.App.ConfirmImport).toHaveBeenCalledWith('imp-1')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Look-alike' })).toBeInTheDocument()
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(screen.getByText(/This profile sends your sign-in to/)).toHaveTextContent('api.zapier.com.evil.example')
+  })
+
+  it('adds nothing when the operator cancels', async () => {
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme', pendingImports: [pending] })
+    render(App)
+    const dialog = await screen.findByRole('dialog', { name: /^Import “Look-alike”\?/ })
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(fake.App.CancelImport).toHaveBeenCalledWith('imp-1')
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(fake.App.ConfirmImport).not.toHaveBeenCalled()
+    const nav = screen.getByRole('navigation', { name: 'Profiles' })
+    expect(within(nav).queryByRole('button', { name: /Look-alike/ })).toBeNull()
+  })
+
+  it('asks the same way after the Import button', async () => {
+    const fake = installFakeBackend({ profiles: [acme], activeProfileId: 'p-acme' })
+    fake.App.ImportProfileFile.mockImplementationOnce(async () => {
+      // As Go does: the file now waits in the state too.
+      const st = await fake.App.GetState.getMockImplementation()!()
+      fake.App.GetState.mockResolvedValue({ ...st, pendingImports: [pending] })
+      return { profile: null, pending }
+    })
+    render(App)
+    await userEvent.click(await screen.findByRole('button', { name: 'Import profile file…' }))
+    expect(await screen.findByRole('dialog', { name: /^Import “Look-alike”\?/ })).toBeInTheDocument()
+  })
+})
+

@@ -4,8 +4,8 @@
 // profiles and the selected one, so GetState after AddProfile includes the new one.
 // FetchResource answers "job-1", "job-2", …; sendPage/sendWait/sendError then play
 // Go's part for the latest job (or the one named). The profile methods (UpdateProfile,
-// RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile) change what GetState
-// returns, as Go does; MaskedToken answers FAKE_MASKED. No method answers a token, as
+// RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile, ConfirmImport,
+// CancelImport) change what GetState returns, as Go does; MaskedToken answers FAKE_MASKED. No method answers a token, as
 // in Go; FAKE_TOKEN is there for tests that make sure the page never shows one.
 
 import { vi, type Mock } from 'vitest'
@@ -62,6 +62,7 @@ export function installFakeBackend(
     notice: '',
     version: '0.0.0-test',
     keychain: { problem: '', sessionOnly: false },
+    pendingImports: [],
     ...state,
   }
   const remember = (p: ProfileView) => {
@@ -117,7 +118,19 @@ export function installFakeBackend(
     MaskedToken: vi.fn(async () => FAKE_MASKED),
     ShowToken: vi.fn(async () => {}),
     ExportProfile: vi.fn(async () => '/home/operator/Acme production.pdprofile'),
-    ImportProfileFile: vi.fn(async () => remember(makeProfile({ id: 'p-imported', name: 'Imported' }))),
+    ImportProfileFile: vi.fn(async () => ({
+      profile: remember(makeProfile({ id: 'p-imported', name: 'Imported' })),
+      pending: null,
+    })),
+    ConfirmImport: vi.fn(async (id) => {
+      const waiting = full.pendingImports.find((q) => q.id === id)
+      if (!waiting) throw 'This import is no longer waiting. Import the file again.'
+      full.pendingImports = full.pendingImports.filter((q) => q.id !== id)
+      return remember(makeProfile({ id: 'p-' + id, name: waiting.name, untrustedHosts: waiting.hosts }))
+    }),
+    CancelImport: vi.fn(async (id) => {
+      full.pendingImports = full.pendingImports.filter((q) => q.id !== id)
+    }),
     KeepTokensInMemory: vi.fn(async () => {
       full.keychain = { problem: '', sessionOnly: true }
     }),

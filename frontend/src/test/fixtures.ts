@@ -22,6 +22,8 @@ export function makeProfile(over: Partial<ProfileView> = {}): ProfileView {
     lastVerifyOk: false,
     lastVerifyNote: '',
     missingScopes: [],
+    untrustedHosts: [],
+    signedOutReason: '',
     ...over,
   }
 }

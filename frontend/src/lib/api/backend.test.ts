@@ -14,6 +14,7 @@ import {
 } from './backend'
 import type {
   AppState,
+  ImportResult,
   NewProfile,
   PasteOutcome,
   PasteStart,
@@ -184,9 +185,11 @@ describe('the token never reaches the page', () => {
         'addProfile',
         'addSandboxProfile',
         'cancelFetch',
+        'cancelImport',
         'cancelPaste',
         'cancelSignIn',
         'completePaste',
+        'confirmImport',
         'copyRow',
         'copyToken',
         'exportProfile',
@@ -261,8 +264,13 @@ describe('profile, token and browser sign-in calls', () => {
     const state = await backend.getState()
     expect(state.keychain).toEqual({ problem: '', sessionOnly: false })
     expect(state.profiles[0].missingScopes).toEqual([])
-    fake.App.ImportProfileFile.mockResolvedValue(null)
-    expect(await backend.importProfileFile()).toBeNull()
+    fake.App.ImportProfileFile.mockResolvedValue({ profile: null, pending: null })
+    expect(await backend.importProfileFile()).toEqual({ profile: null, pending: null })
+    fake.App.ImportProfileFile.mockResolvedValue({
+      profile: null,
+      pending: { id: 'i1', file: 'x.pdprofile', name: 'X', hosts: [{ host: 'evil.example', gets: null }] },
+    } as unknown as ImportResult)
+    expect((await backend.importProfileFile()).pending?.hosts).toEqual([{ host: 'evil.example', gets: [] }])
     fake.App.ExportProfile.mockResolvedValue('')
     expect(await backend.exportProfile('p')).toBe('')
     fake.App.CompletePaste.mockResolvedValue({ ok: false, message: 'Not the redirect.' } as unknown as PasteOutcome)

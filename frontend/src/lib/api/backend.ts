@@ -16,10 +16,13 @@
 import type {
   AppBindings,
   AppState,
+  HostUse,
+  ImportResult,
   KeychainState,
   NewProfile,
   PasteOutcome,
   PasteStart,
+  PendingImport,
   ProfileView,
   ResourceError,
   ResourceErrorKind,
@@ -79,7 +82,17 @@ function profile(p: ProfileView): ProfileView {
     lastVerifiedAt: p.lastVerifiedAt || null,
     lastVerifyNote: p.lastVerifyNote ?? '',
     missingScopes: p.missingScopes ?? [],
+    untrustedHosts: (p.untrustedHosts ?? []).map(hostUse),
+    signedOutReason: p.signedOutReason ?? '',
   }
+}
+
+function hostUse(h: HostUse): HostUse {
+  return { host: h.host ?? '', gets: h.gets ?? [] }
+}
+
+function pendingImport(p: PendingImport): PendingImport {
+  return { id: p.id, file: p.file ?? '', name: p.name ?? '', hosts: (p.hosts ?? []).map(hostUse) }
 }
 
 function keychain(k: Partial<KeychainState> | null | undefined): KeychainState {
@@ -93,6 +106,7 @@ function appState(s: AppState): AppState {
     notice: s.notice ?? '',
     version: s.version ?? '',
     keychain: keychain(s.keychain),
+    pendingImports: (s.pendingImports ?? []).map(pendingImport),
   }
 }
 
@@ -148,9 +162,20 @@ export const backend = {
   /** Go asks where to save; resolves with the path, or "" when the operator cancelled. */
   exportProfile: async (id: string): Promise<string> => (await call((a) => a.ExportProfile(id))) ?? '',
   /** Go asks for a profile file and adds it; null when the operator cancelled. */
-  importProfileFile: async (): Promise<ProfileView | null> => {
-    const p = await call((a) => a.ImportProfileFile())
-    return p ? profile(p) : null
+  /**
+   * Go asks for a profile file. A file naming only Zapier's hosts is added (profile); one naming
+   * other hosts waits for the operator (pending, also in AppState.pendingImports); neither when
+   * the operator cancelled.
+   */
+  importProfileFile: async (): Promise<ImportResult> => {
+    const r = await call((a) => a.ImportProfileFile())
+    return { profile: r?.profile ? profile(r.profile) : null, pending: r?.pending ? pendingImport(r.pending) : null }
+  },
+  /** The operator trusts the hosts of a waiting profile file: Go adds it. Only its id goes back. */
+  confirmImport: async (id: string): Promise<ProfileView> => profile(await call((a) => a.ConfirmImport(id))),
+  /** The operator does not trust them: Go forgets the file. */
+  cancelImport: async (id: string): Promise<void> => {
+    await call((a) => a.CancelImport(id))
   },
   /** The keychain cannot be used: keep tokens in memory until Partnerdesk quits. */
   keepTokensInMemory: async (): Promise<void> => {

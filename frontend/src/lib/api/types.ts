@@ -34,6 +34,35 @@ export type ProfileView = {
   lastVerifyNote: string
   /** Scopes the profile asks for that the token was not granted; [] when signed out. */
   missingScopes: string[]
+  /** The hosts outside Zapier this profile sends the sign-in to, as Go judged them; [] when none. */
+  untrustedHosts: HostUse[]
+  /** Why Partnerdesk signed this profile out by itself (its client ID or addresses changed); "" when it did not. */
+  signedOutReason: string
+}
+
+/** A host outside Zapier (zapier.com, api.zapier.com) and what a profile sends it. */
+export type HostUse = {
+  /** "HOST", or "HOST:PORT" when the port is not the scheme's default. */
+  host: string
+  /** What the host gets, in operator words: "the password page", "the token". */
+  gets: string[]
+}
+
+/** A profile file that names hosts outside Zapier, waiting in Go for the operator's word. */
+export type PendingImport = {
+  /** The page answers with this id only (ConfirmImport, CancelImport), never with the profile. */
+  id: string
+  /** The file's name, without its folder. */
+  file: string
+  /** The profile's name. */
+  name: string
+  hosts: HostUse[]
+}
+
+/** ImportProfileFile: a profile added, or one waiting for the operator; neither when cancelled. */
+export type ImportResult = {
+  profile: ProfileView | null
+  pending: PendingImport | null
 }
 
 export type AppState = {
@@ -43,6 +72,8 @@ export type AppState = {
   notice: string
   version: string
   keychain: KeychainState
+  /** Profile files waiting for the operator to trust the hosts they name; the page asks about the first. */
+  pendingImports: PendingImport[]
 }
 
 /** Where tokens are kept. */
@@ -210,7 +241,11 @@ export interface AppBindings {
   /** Opens a save dialog; "" when cancelled, else the path saved to. */
   ExportProfile(id: string): Promise<string>
   /** Opens an open dialog; null when cancelled. */
-  ImportProfileFile(): Promise<ProfileView | null>
+  ImportProfileFile(): Promise<ImportResult>
+  /** Adds a waiting profile file: the operator trusts its hosts. */
+  ConfirmImport(id: string): Promise<ProfileView>
+  /** Forgets a waiting profile file; nothing is added. */
+  CancelImport(id: string): Promise<void>
   KeepTokensInMemory(): Promise<void>
 
   // Signing in through the system browser (app.go).

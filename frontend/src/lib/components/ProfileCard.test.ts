@@ -492,3 +492,48 @@ describe('ProfileCard managing the profile', () => {
     expect(screen.queryByRole('alert')).toBeNull()
   })
 })
+
+describe('ProfileCard hosts outside Zapier', () => {
+  it('names each host outside Zapier, outside the collapsed settings', () => {
+    render(ProfileCard, {
+      profile: makeProfile({
+        untrustedHosts: [
+          { host: 'login.evil.example', gets: ['the password page'] },
+          { host: '127.0.0.1:47913', gets: ['the token'] },
+        ],
+      }),
+    })
+    const notices = screen.getAllByText(/^This profile sends your sign-in to/).map((el) => el.textContent?.replace(/\s+/g, ' ').trim())
+    expect(notices).toEqual([
+      'This profile sends your sign-in to login.evil.example (the password page)',
+      'This profile sends your sign-in to 127.0.0.1:47913 (the token)',
+    ])
+    for (const el of screen.getAllByText(/^This profile sends your sign-in to/)) {
+      expect(el.closest('details')).toBeNull()
+      expect(el).toBeVisible()
+    }
+  })
+
+  it('says nothing of hosts for a profile on Zapier’s own', () => {
+    render(ProfileCard, { profile: makeProfile() })
+    expect(screen.queryByText(/sends your sign-in to/)).toBeNull()
+  })
+})
+
+describe('ProfileCard signed out by Partnerdesk', () => {
+  const REASON =
+    "Signed out because the profile's API base URL changed: a token is only sent where it was issued. Sign in again to get a new one."
+
+  it('says why it was signed out, beside Sign in', () => {
+    render(ProfileCard, { profile: makeProfile({ signedOutReason: REASON }) })
+    const banner = screen.getByRole('status', { name: '' })
+    expect(banner).toHaveTextContent('Signed out')
+    expect(banner).toHaveTextContent(REASON)
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument()
+  })
+
+  it('says nothing of it once signed in again', () => {
+    render(ProfileCard, { profile: signedInProfile(OBTAINED, { signedOutReason: '' }) })
+    expect(screen.queryByText(/Signed out because/)).toBeNull()
+  })
+})
