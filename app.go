@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,13 +49,16 @@ type App struct {
 
 	fetches fetchJobs // the resource fetches under way (app_resources.go)
 
+	clipboard  secretClipboard // where Copy token puts a token
+	copiedFrom string          // the profile whose token was copied last; "" when none
+
 	// emit replaces the Wails event bus; for tests.
 	emit func(name string, payload any)
 }
 
 // NewApp returns the app over the same stores the CLI uses.
 func NewApp(env cli.Env) *App {
-	a := &App{env: env, keychain: &vault.Session{Keychain: env.Vault}}
+	a := &App{env: env, keychain: &vault.Session{Keychain: env.Vault}, clipboard: signinwindow.NewSecretClipboard(copiedTokenLifetime)}
 	a.service = &signin.Service{Profiles: env.Profiles, Vault: a.keychain, Window: env.Window, Endpoints: env.Endpoints}
 	a.service.Progress = func(st signin.Stage) { a.progress(st, "") }
 	env.Vault.OnSlow = func(string) {
@@ -206,7 +211,14 @@ func (a *App) watchProfiles(ctx context.Context) {
 	}
 }
 
-func (a *App) shutdown(context.Context) { signinwindow.CloseAll() }
+// shutdown clears a copied token from the clipboard (if it still holds it)
+// and closes the sign-in windows.
+func (a *App) shutdown(context.Context) {
+	if a.clipboard != nil {
+		a.clipboard.Clear()
+	}
+	signinwindow.CloseAll()
+}
 
 // onSecondInstance brings this window to the front when Partnerdesk is
 // started again, and imports the profile file it was started with, if any.
@@ -261,7 +273,7 @@ func (a *App) progress(st signin.Stage, msg string) {
 	a.mu.Lock()
 	id := a.signing
 	a.mu.Unlock()
-	wailsruntime.EventsEmit(a.ctx, "signin:progress", progressEvent{ProfileID: id, Stage: string(st), Message: msg})
+	a.emitEvent("signin:progress", progressEvent{ProfileID: id, Stage: string(st), Message: msg})
 }
 
 // changed tells the page to fetch the state again.
@@ -668,6 +680,21 @@ func (a *App) Verify(id string) (ProfileView, error) {
 	return v, nil
 }
 
+// secretClipboard puts a token on the system clipboard in a way meant for
+// secrets: the CLIPBOARD selection only, never PRIMARY (one middle-click
+// away), marked so that clipboard managers skip it, and cleared after a while
+// if it still holds the token. Clear clears it now, if it still holds what
+// was copied. signinwindow.SecretClipboard is the real one (NewApp); tests
+// put a recording one in its place.
+type secretClipboard interface {
+	Copy(text string) error
+	Clear()
+}
+
+// copiedTokenLifetime is how long a copied token stays on the clipboard.
+// The card says so: "Copied; cleared in 45 s".
+const copiedTokenLifetime = 45 * time.Second
+
 // CopyToken puts a profile's token on the system clipboard. The token goes
 // from the keychain to the clipboard in Go and never reaches the page.
 func (a *App) CopyToken(id string) error {
@@ -675,14 +702,34 @@ func (a *App) CopyToken(id string) error {
 	if err != nil {
 		return errors.New(explain.Message(err))
 	}
-	if err := wailsruntime.ClipboardSetText(a.ctx, token); err != nil {
+	if err := a.clipboard.Copy(token); err != nil {
 		return errors.New("The token could not be put on the clipboard. Try again.")
 	}
+	a.mu.Lock()
+	a.copiedFrom = id
+	a.mu.Unlock()
 	return nil
 }
 
-// SignOut deletes a profile's token and clears its sign-in session.
+// clearCopied clears the clipboard if it holds the token of a profile that
+// is being signed out or removed: that token is then no longer the
+// operator's to paste.
+func (a *App) clearCopied(id string) {
+	a.mu.Lock()
+	ours := id != "" && a.copiedFrom == id
+	if ours {
+		a.copiedFrom = ""
+	}
+	a.mu.Unlock()
+	if ours {
+		a.clipboard.Clear()
+	}
+}
+
+// SignOut deletes a profile's token and clears its sign-in session, and the
+// clipboard if it holds that token.
 func (a *App) SignOut(id string) (ProfileView, error) {
+	a.clearCopied(id)
 	p, err := a.service.SignOut(a.ctx, id)
 	a.changed()
 	if err != nil {
@@ -691,13 +738,49 @@ func (a *App) SignOut(id string) (ProfileView, error) {
 	return viewOf(p, time.Now()), nil
 }
 
-// OpenURL opens an http(s) address in the system browser: the app's own
-// web view never leaves the app's pages.
+// zapierPages are the hosts of Zapier's pages that the app links to: its
+// web app (a Zap's page, "Open in browser"), its documentation and its
+// developer platform. Not every host under zapier.com: some take data
+// from anyone (hooks.zapier.com catches webhooks).
+var zapierPages = []string{"zapier.com", "docs.zapier.com", "developer.zapier.com"}
+
+// errNotOpened is OpenURL's refusal.
+var errNotOpened = errors.New("Partnerdesk opens only Zapier's pages and the pages of your profiles' sign-in providers. This address was not opened.")
+
+// OpenURL opens a page in the system browser: only the links the app
+// itself shows, which are Zapier's pages (https) and pages on the hosts of
+// a saved profile (its sign-in page, the sandbox's pages). A script in the
+// page could otherwise send the operator to any address, or carry what it
+// knows off in one. The app's own web view never leaves the app's pages.
 func (a *App) OpenURL(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("Only web addresses can be opened.")
+	if err != nil || !a.mayOpen(u) {
+		return errNotOpened
 	}
 	wailsruntime.BrowserOpenURL(a.ctx, u.String())
 	return nil
+}
+
+// mayOpen tells whether u is one of the links the app shows.
+func (a *App) mayOpen(u *url.URL) bool {
+	if u.User != nil || u.Opaque != "" || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" && slices.Contains(zapierPages, strings.ToLower(u.Host)) {
+		return true
+	}
+	f, err := a.env.Profiles.Load()
+	if err != nil {
+		return false
+	}
+	for _, p := range f.Profiles {
+		for _, address := range []string{p.EffectiveAuthorizeURL(), p.EffectiveAPIBaseURL()} {
+			pu, err := url.Parse(address)
+			if err == nil && (pu.Scheme == "https" || pu.Scheme == "http") &&
+				u.Scheme == pu.Scheme && strings.EqualFold(u.Host, pu.Host) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"time"
@@ -112,14 +113,39 @@ func Mask(token string) string {
 	return token[:4] + "…" + token[len(token)-4:]
 }
 
-// ShowToken hands the token to the page: only when the operator pressed
-// "Show token", which hides it again after 30 seconds.
-func (a *App) ShowToken(id string) (string, error) {
-	token, _, err := a.service.Token(a.ctx, id)
+// ShowToken shows a profile's whole token in a native dialog, where the
+// operator can read and select it, and returns when the dialog is closed.
+// The token never reaches the page: a script in it (a compromised package,
+// say) could send it anywhere.
+func (a *App) ShowToken(id string) error {
+	token, p, err := a.service.Token(a.ctx, id)
 	if err != nil {
-		return "", errors.New(explain.Message(err))
+		return errors.New(explain.Message(err))
 	}
-	return token, nil
+	_, err = wailsruntime.MessageDialog(a.ctx, wailsruntime.MessageDialogOptions{
+		Type:    wailsruntime.InfoDialog,
+		Title:   tokenDialogTitle(p.Name),
+		Message: dialogText(token),
+	})
+	if err != nil {
+		return errors.New("The token could not be shown. Try again.")
+	}
+	return nil
+}
+
+// tokenDialogTitle names the profile whose token the dialog shows.
+func tokenDialogTitle(profileName string) string {
+	return "Token of " + profileName
+}
+
+// dialogText is text for a Wails message dialog. On Linux Wails hands the
+// message to GTK as a printf format, where a "%" would be read as a
+// directive: each one is doubled to show as itself.
+func dialogText(s string) string {
+	if goruntime.GOOS == "linux" {
+		return strings.ReplaceAll(s, "%", "%%")
+	}
+	return s
 }
 
 // ExportProfile saves a profile's settings, never its token, to a file the

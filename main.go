@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -70,7 +71,12 @@ func main() {
 }
 
 func runApp(app *App) error {
-	return wails.Run(&options.App{
+	return wails.Run(appOptions(app))
+}
+
+// appOptions are the app window's Wails options.
+func appOptions(app *App) *options.App {
+	return &options.App{
 		Title:     "Partnerdesk",
 		Width:     1040,
 		Height:    720,
@@ -97,7 +103,12 @@ func runApp(app *App) error {
 			// without a GPU runs on llvmpipe: +90 MiB PSS (make bench).
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
-	})
+		// Wails logs every bound call's result at Trace and its own
+		// chatter at Debug and Info: only its warnings and errors are kept,
+		// in development builds too.
+		LogLevel:           logger.WARNING,
+		LogLevelProduction: logger.WARNING,
+	}
 }
 
 // securityHeaders adds a strict Content-Security-Policy to the app's own

@@ -1,0 +1,455 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/logger"
+
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signinwindow"
+)
+
+// signedIn is the app as Wails runs it, signed in to a sandbox on
+// 127.0.0.1 with a real token in the (mock) keychain, and everything that
+// leaves it recorded: what its methods return, the events it emits, its
+// native calls (wailsRecorder) and the secret clipboard.
+type signedIn struct {
+	*browser
+	app  *App
+	desk *wailsRecorder
+	clip *recordingClipboard
+
+	mu     sync.Mutex
+	tokens []string // every token the sandbox issued in this test
+	events []event
+}
+
+func newSignedIn(t *testing.T) *signedIn {
+	t.Helper()
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	s := &signedIn{browser: b, desk: &wailsRecorder{}, clip: &recordingClipboard{}, tokens: []string{b.token}}
+	env := b.app.env
+	// The sign-in window: the sandbox approves at once; the window hands
+	// back the redirect it intercepted.
+	env.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+		return s.authorize(o.AuthorizeURL), nil
+	}
+	s.app = NewApp(env)
+	s.app.clipboard = s.clip
+	s.app.emit = func(name string, payload any) {
+		s.mu.Lock()
+		s.events = append(s.events, event{name, payload})
+		s.mu.Unlock()
+	}
+	ctx, cancel := context.WithCancel(s.desk.appContext(context.Background()))
+	t.Cleanup(cancel)
+	s.app.startup(ctx)
+	return s
+}
+
+// authorize follows a sign-in page as a browser would, up to the redirect
+// with the token, and notes the token.
+func (s *signedIn) authorize(address string) string {
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(address)
+	if err != nil {
+		s.t.Errorf("the sandbox's sign-in page: %v", err)
+		return ""
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if u, err := url.Parse(loc); err == nil {
+		if frag, err := url.ParseQuery(u.Fragment); err == nil && frag.Get("access_token") != "" {
+			s.mu.Lock()
+			s.tokens = append(s.tokens, frag.Get("access_token"))
+			s.mu.Unlock()
+		}
+	}
+	return loc
+}
+
+// tokenForms are the ways a token could be written where it leaks.
+func tokenForms(token string) []string {
+	b := []byte(token)
+	return []string{
+		token,
+		url.QueryEscape(token),
+		url.PathEscape(token),
+		base64.StdEncoding.EncodeToString(b),
+		base64.RawStdEncoding.EncodeToString(b),
+		base64.URLEncoding.EncodeToString(b),
+		base64.RawURLEncoding.EncodeToString(b),
+	}
+}
+
+// holdsToken tells whether text holds any token issued in the test, in
+// any of its forms.
+func (s *signedIn) holdsToken(text string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, token := range s.tokens {
+		for _, form := range tokenForms(token) {
+			if strings.Contains(text, form) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// boundMethods are the methods Wails binds for the frontend: Bind holds
+// the *App, and Wails binds every exported method of what Bind holds (its
+// reflect.Type's methods; unexported ones such as startup are not callable
+// from the page).
+func boundMethods(t *testing.T) []reflect.Method {
+	t.Helper()
+	app := &App{}
+	bind := appOptions(app).Bind
+	if len(bind) != 1 || bind[0] != any(app) {
+		t.Fatalf("the app binds %v; this test scans only the *App: scan what else is bound too", bind)
+	}
+	typ := reflect.TypeOf(app)
+	methods := make([]reflect.Method, typ.NumMethod())
+	for i := range methods {
+		methods[i] = typ.Method(i)
+	}
+	return methods
+}
+
+// argsFor gives the arguments each bound method that takes any is called
+// with: those of the page in its signed-in state.
+func argsFor(s *signedIn) map[string]func() []any {
+	id := s.profile.ID
+	settings := NewProfile{
+		Name: "Acme renamed", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI, Scopes: "profile zap",
+		AuthorizeURL: s.srv.AuthorizeURL(), APIBaseURL: s.srv.URL(),
+	}
+	return map[string]func() []any{
+		"SelectProfile": func() []any { return []any{id} },
+		"AddProfile": func() []any {
+			return []any{NewProfile{Name: "Second", ClientID: "c", RedirectURI: "https://a.example/cb"}}
+		},
+		"SignIn":            func() []any { return []any{id, true} },
+		"SignInWithBrowser": func() []any { return []any{id, true} },
+		"StartPaste":        func() []any { return []any{id, true} },
+		"CompletePaste": func() []any {
+			start, err := s.app.StartPaste(id, true)
+			if err != nil {
+				s.t.Fatalf("StartPaste: %v", err)
+			}
+			return []any{s.authorize(start.AuthorizeURL)}
+		},
+		"Verify":        func() []any { return []any{id} },
+		"CopyToken":     func() []any { return []any{id} },
+		"SignOut":       func() []any { return []any{id} },
+		"OpenURL":       func() []any { return []any{"https://docs.zapier.com/"} },
+		"UpdateProfile": func() []any { return []any{id, settings} },
+		"RemoveProfile": func() []any { return []any{id} },
+		"MaskedToken":   func() []any { return []any{id} },
+		"ShowToken":     func() []any { return []any{id} },
+		"ExportProfile": func() []any {
+			s.desk.saveFile = filepath.Join(s.t.TempDir(), "exported"+profiles.ExchangeExt)
+			return []any{id}
+		},
+		"ListResources": func() []any { return []any{id} },
+		"FetchResource": func() []any { return []any{id, "v1/zaps", true, map[string]string{}} },
+		"CancelFetch": func() []any {
+			job, err := s.app.FetchResource(id, "v1/zaps", true, map[string]string{})
+			if err != nil {
+				s.t.Fatalf("FetchResource: %v", err)
+			}
+			return []any{job}
+		},
+		"CopyRow":       func() []any { return []any{`{"id": 1, "title": "A Zap"}`} },
+		"ConfirmImport": func() []any { return []any{s.pendingImport()} },
+		"CancelImport":  func() []any { return []any{s.pendingImport()} },
+	}
+}
+
+// prepare readies what a method with no arguments works on.
+func (s *signedIn) prepare(method string) {
+	if method == "ImportProfileFile" {
+		p := s.profile
+		p.Name = "Imported"
+		data, err := profiles.Export(p)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.desk.openFile = filepath.Join(s.t.TempDir(), "Imported"+profiles.ExchangeExt)
+		if err := os.WriteFile(s.desk.openFile, data, 0o600); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+// pendingImport opens a profile file that names the sandbox's host, which
+// then waits for the operator's word, and returns its id.
+func (s *signedIn) pendingImport() string {
+	s.prepare("ImportProfileFile")
+	out := reflect.ValueOf(s.app).MethodByName("ImportProfileFile").Call(nil)
+	var res struct {
+		Pending *struct {
+			ID string `json:"id"`
+		} `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(asWailsSends(out[0])), &res); err != nil || res.Pending == nil {
+		s.t.Fatalf("importing a profile of the sandbox = %s, %s; want it waiting for the operator", asWailsSends(out[0]), asWailsSends(out[1]))
+	}
+	return res.Pending.ID
+}
+
+// settle waits for what a call started in the background: a fetch's last
+// page.
+func (s *signedIn) settle(method string) {
+	if method != "FetchResource" && method != "CancelFetch" {
+		return
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		for _, e := range s.events {
+			if p, ok := e.payload.(ResourcePage); ok && p.Done {
+				s.mu.Unlock()
+				return
+			}
+			if e.name == eventResourceError {
+				s.mu.Unlock()
+				return
+			}
+		}
+		s.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: the fetch did not end", method)
+}
+
+// asWailsSends is a method's result as the page receives it: Wails
+// marshals the value to JSON, and an error as its message.
+func asWailsSends(v reflect.Value) string {
+	if err, ok := v.Interface().(error); ok {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		return fmt.Sprintf("(does not marshal: %v) %#v", err, v.Interface())
+	}
+	return string(b)
+}
+
+// TestNoBoundMethodReturnsTheToken calls every method the page can call, in
+// a signed-in state, and scans what reaches the page (results and events)
+// and what leaves the app natively (browser, the Wails clipboard, which
+// also sets PRIMARY, notifications, dialogs, files) for the token: 0 hits.
+// Only Show token's dialog and Copy token's secret clipboard hold it.
+func TestNoBoundMethodReturnsTheToken(t *testing.T) {
+	methods := boundMethods(t)
+	names := []string{}
+	for _, m := range methods {
+		names = append(names, m.Name)
+	}
+	for _, must := range []string{"ShowToken", "CopyToken", "MaskedToken", "SignIn", "GetState"} {
+		if !slices.Contains(names, must) {
+			t.Fatalf("the bound methods %v lack %s: the list is not what Wails binds", names, must)
+		}
+	}
+
+	for _, m := range methods {
+		t.Run(m.Name, func(t *testing.T) {
+			s := newSignedIn(t)
+			token := s.token
+			args := []reflect.Value{reflect.ValueOf(s.app)}
+			if n := m.Type.NumIn() - 1; n > 0 {
+				give, ok := argsFor(s)[m.Name]
+				if !ok {
+					t.Fatalf("%s takes arguments and argsFor gives it none: add it there, so it is scanned", m.Name)
+				}
+				given := give()
+				if len(given) != n {
+					t.Fatalf("argsFor gives %s %d arguments, it takes %d", m.Name, len(given), n)
+				}
+				for i, g := range given {
+					v := reflect.ValueOf(g)
+					if !v.Type().AssignableTo(m.Type.In(i + 1)) {
+						t.Fatalf("argument %d of %s is a %s, it takes a %s", i+1, m.Name, v.Type(), m.Type.In(i+1))
+					}
+					args = append(args, v)
+				}
+			}
+			s.prepare(m.Name)
+			s.desk.mu.Lock()
+			s.desk.dialogs = nil
+			s.desk.mu.Unlock()
+
+			out := m.Func.Call(args)
+			s.settle(m.Name)
+
+			var leaks []string
+			for i, v := range out {
+				if text := asWailsSends(v); s.holdsToken(text) {
+					leaks = append(leaks, fmt.Sprintf("result %d: %s", i, text))
+				}
+			}
+			s.mu.Lock()
+			events := slices.Clone(s.events)
+			s.mu.Unlock()
+			for _, e := range events {
+				b, _ := json.Marshal(e.payload)
+				if s.holdsToken(string(b)) {
+					leaks = append(leaks, fmt.Sprintf("event %s: %s", e.name, b))
+				}
+			}
+			s.desk.mu.Lock()
+			opened, wailsClip, notes, dialogs := slices.Clone(s.desk.opened), slices.Clone(s.desk.clipboard), slices.Clone(s.desk.notes), slices.Clone(s.desk.dialogs)
+			s.desk.mu.Unlock()
+			for _, u := range opened {
+				if s.holdsToken(u) {
+					leaks = append(leaks, "browser: "+u)
+				}
+			}
+			for _, c := range wailsClip {
+				if s.holdsToken(c) {
+					leaks = append(leaks, "clipboard through Wails (PRIMARY too): "+c)
+				}
+			}
+			for _, n := range notes {
+				if s.holdsToken(n.Title + " " + n.Body) {
+					leaks = append(leaks, "notification: "+n.Body)
+				}
+			}
+			if m.Name != "ShowToken" {
+				for _, d := range dialogs {
+					if s.holdsToken(d.Title + " " + d.Message) {
+						leaks = append(leaks, "dialog: "+d.Message)
+					}
+				}
+			}
+			if m.Name != "CopyToken" {
+				s.clip.mu.Lock()
+				for _, c := range s.clip.copied {
+					if s.holdsToken(c) {
+						leaks = append(leaks, "secret clipboard: "+c)
+					}
+				}
+				s.clip.mu.Unlock()
+			}
+			if m.Name == "ExportProfile" {
+				b, err := os.ReadFile(s.desk.saveFile)
+				if err != nil {
+					t.Fatalf("ExportProfile wrote nothing: %v", err)
+				}
+				if s.holdsToken(string(b)) {
+					leaks = append(leaks, "exported file: "+string(b))
+				}
+			}
+			for _, l := range leaks {
+				t.Errorf("the token left through %s", l)
+			}
+
+			// The two that must still hand the token to the operator, natively.
+			switch m.Name {
+			case "ShowToken":
+				if len(out) != 1 || !out[0].IsNil() {
+					t.Fatalf("ShowToken returned %v", out)
+				}
+				if len(dialogs) != 1 || dialogs[0].Message != dialogText(token) || dialogs[0].Title != tokenDialogTitle(s.profile.Name) {
+					t.Errorf("Show token showed %+v, want one dialog titled %q showing the token", dialogs, tokenDialogTitle(s.profile.Name))
+				}
+			case "CopyToken":
+				if !out[0].IsNil() {
+					t.Fatalf("CopyToken: %v", out[0])
+				}
+				if s.clip.holds != token {
+					t.Errorf("Copy token put %q on the secret clipboard, want the token", s.clip.holds)
+				}
+			}
+		})
+	}
+}
+
+// Wails logs each bound call's result (a token, were one returned) at
+// Trace: the app keeps only its warnings and errors, in every build.
+func TestWailsLogsOnlyWarningsAndErrors(t *testing.T) {
+	o := appOptions(&App{})
+	for name, level := range map[string]logger.LogLevel{"LogLevel": o.LogLevel, "LogLevelProduction": o.LogLevelProduction} {
+		if level < logger.WARNING {
+			t.Errorf("%s is %q (%d); want Warning or Error", name, level, level)
+		}
+	}
+}
+
+func TestShowTokenSaysWhyWhenTheTokenCannotBeRead(t *testing.T) {
+	s := newSignedIn(t)
+	err := s.app.ShowToken("no-such-profile")
+	if err == nil {
+		t.Fatal("ShowToken of a missing profile succeeded")
+	}
+	if len(s.desk.dialogs) != 0 {
+		t.Errorf("a dialog showed for a missing profile: %+v", s.desk.dialogs)
+	}
+}
+
+func TestSigningOutClearsTheClipboardOnlyOfItsOwnToken(t *testing.T) {
+	s := newSignedIn(t)
+	other, err := s.app.AddProfile(NewProfile{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.CopyToken(s.profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.SignOut(other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s.clip.holds != s.token {
+		t.Errorf("signing out of another profile cleared the copied token (clipboard holds %q)", s.clip.holds)
+	}
+	if _, err := s.app.SignOut(s.profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s.clip.holds != "" {
+		t.Error("signing out left the profile's token on the clipboard")
+	}
+}
+
+func TestQuittingClearsTheCopiedToken(t *testing.T) {
+	s := newSignedIn(t)
+	if err := s.app.CopyToken(s.profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.app.shutdown(context.Background())
+	if s.clip.holds != "" {
+		t.Error("quitting left the token on the clipboard")
+	}
+}
+
+func TestCopyTokenSaysWhatToDoWhenTheClipboardFails(t *testing.T) {
+	s := newSignedIn(t)
+	s.app.clipboard = failingClipboard{}
+	err := s.app.CopyToken(s.profile.ID)
+	if err == nil || !strings.Contains(err.Error(), "Try again") {
+		t.Errorf("CopyToken with a failing clipboard = %v", err)
+	}
+}
+
+type failingClipboard struct{}
+
+func (failingClipboard) Copy(string) error { return errors.New("no display") }
+func (failingClipboard) Clear()            {}
