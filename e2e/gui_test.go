@@ -113,8 +113,9 @@ func TestSigningInThroughTheAppShowsTheAccountAndCopiesTheToken(t *testing.T) {
 
 func TestOpeningAProfileFileAddsItInTheApp(t *testing.T) {
 	o := newOperator(t)
-	base := o.sandbox("auto")
-	o.addProfile("Acme", base, registeredRedirect)
+	// Zapier's own hosts (the defaults): added without asking. A file naming
+	// another host asks first (trust_test.go).
+	o.mustRun("profile", "add", "Acme", "--client-id", sandboxClient, "--redirect-uri", registeredRedirect)
 	exported := o.mustRun("profile", "export", "Acme").stdout
 	o.mustRun("profile", "remove", "Acme")
 	file := filepath.Join(t.TempDir(), "Acme.pdprofile")
