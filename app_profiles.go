@@ -16,6 +16,7 @@ import (
 
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
 )
 
 // Profile management and the token itself: the bindings behind the
@@ -50,8 +51,14 @@ func profileFromInput(in NewProfile) profiles.Profile {
 
 // RemoveProfile deletes a profile with its token, sign-in session and cache.
 func (a *App) RemoveProfile(id string) error {
-	_, err := a.service.Remove(a.ctx, id, false)
+	p, err := a.service.Remove(a.ctx, id, false)
 	a.changed()
+	var kept *signin.TokenKeptError
+	if errors.As(err, &kept) {
+		return fmt.Errorf("The profile “%s” was not removed: it is signed in, and its token could not be deleted from your keychain: %s. "+
+			"Start or unlock your keychain and try again. To remove the profile anyway and leave its token in the keychain, run "+
+			"partnerdesk profile remove %q --keep-token in a terminal.", p.Name, kept.Why(), p.Name)
+	}
 	if err != nil {
 		return errors.New(explain.Message(err))
 	}

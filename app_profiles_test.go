@@ -189,3 +189,24 @@ func TestTheProfileViewNamesTheSandboxAsAHostOutsideZapier(t *testing.T) {
 		t.Errorf("UntrustedHosts = %+v, want %s getting the password page and the token", v.UntrustedHosts, host)
 	}
 }
+
+func TestRemovingInTheAppWithoutAKeychain(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	b.app.ctx = context.Background()
+	keyring.MockInitWithError(&vault.UnavailableError{Reason: "no Secret Service on the session bus"})
+	err := b.app.RemoveProfile(b.profile.ID)
+	if err == nil || !strings.Contains(err.Error(), "was not removed") || !strings.Contains(err.Error(), "--keep-token") {
+		t.Errorf("removing a signed-in profile without a keychain = %v", err)
+	}
+	if !b.hasProfile("acme") {
+		t.Fatal("the profile went, its token left behind")
+	}
+	b.app.env.Profiles.Update(func(f *profiles.File) error {
+		p, _ := f.Find(b.profile.ID)
+		p.Token = profiles.TokenMeta{}
+		return nil
+	})
+	if err := b.app.RemoveProfile(b.profile.ID); err != nil || b.hasProfile("acme") {
+		t.Errorf("removing a profile with no token without a keychain = %v", err)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"partnerdesk/internal/explain"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
@@ -196,10 +195,10 @@ func profileRemove(ctx context.Context, args []string, env *Env) error {
 	p, err := env.service().Remove(ctx, positional[0], *keepToken)
 	var kept *signin.TokenKeptError
 	if errors.As(err, &kept) {
-		fmt.Fprintf(env.Stderr, "Profile %q was not removed: it is signed in, and its token could not be deleted from your keychain.\n%s\n"+
-			"Fix the keychain and run this again, or remove the profile anyway and leave its token in the keychain with:\n"+
+		fmt.Fprintf(env.Stderr, "Profile %q was not removed: it is signed in, and its token could not be deleted from your keychain: %s.\n"+
+			"Start or unlock your keychain and run this again, or remove the profile anyway, leaving its token in the keychain, with:\n"+
 			"  partnerdesk profile remove %q --keep-token\n",
-			p.Name, explain.Message(kept.Err), p.Name)
+			p.Name, kept.Why(), p.Name)
 		return fmt.Errorf("%w: %w", errQuiet, err)
 	}
 	if err != nil {

@@ -63,6 +63,22 @@ func (e *TokenKeptError) Error() string {
 
 func (e *TokenKeptError) Unwrap() error { return e.Err }
 
+// Why says in the operator's words why the keychain could not delete the
+// token.
+func (e *TokenKeptError) Why() string {
+	var (
+		unavailable *vault.UnavailableError
+		slow        *vault.TimeoutError
+	)
+	switch {
+	case errors.As(e.Err, &unavailable):
+		return "the keychain cannot be reached (" + unavailable.Reason + ")"
+	case errors.As(e.Err, &slow):
+		return "the keychain did not answer; it may be locked and waiting for its password"
+	}
+	return "the keychain refused: " + e.Err.Error()
+}
+
 // RemoveAll removes every profile with its token, sign-in session and
 // cache, then Partnerdesk's own folders: for leaving a machine clean. It
 // goes on past a profile it cannot remove and returns the first error.
