@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,9 +19,11 @@ import (
 	"partnerdesk/internal/cache"
 	"partnerdesk/internal/cli"
 	"partnerdesk/internal/logging"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signinwindow"
 	"partnerdesk/internal/vault"
 )
 
@@ -188,4 +192,164 @@ func filesUnder(t *testing.T, roots []string) []string {
 		}
 	}
 	return files
+}
+
+// redirectWindow stands in for the sign-in window: it loads the authorize
+// page over HTTP and follows the provider's redirects until the registered
+// redirect URI, as the window does when the provider needs no one to click
+// (the sandbox in auto mode). It records every attempt.
+type redirectWindow struct {
+	mu     sync.Mutex
+	opened []signinwindow.Options
+}
+
+func (w *redirectWindow) open(ctx context.Context, o signinwindow.Options) (string, error) {
+	w.mu.Lock()
+	w.opened = append(w.opened, o)
+	w.mu.Unlock()
+	m, err := oauth.NewMatcher(o.RedirectURI)
+	if err != nil {
+		return "", err
+	}
+	var caught string
+	client := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+		if m.Match(r.URL.String()) {
+			caught = r.URL.String()
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.AuthorizeURL, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	if caught == "" {
+		return "", signinwindow.ErrTimeout
+	}
+	return caught, nil
+}
+
+func (w *redirectWindow) attempts() []signinwindow.Options {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.opened)
+}
+
+// restartSandbox stops the browser's sandbox and starts another on the same
+// address with a new signing key, as a sandbox reinstalled elsewhere: every
+// token the first one issued is now rejected.
+func (b *browser) restartSandbox(approve sandbox.Approve) {
+	b.t.Helper()
+	addr := strings.TrimPrefix(b.srv.URL(), "http://")
+	b.srv.Close()
+	srv, err := sandbox.Start(sandbox.Options{Addr: addr, Approve: approve, KeyFile: filepath.Join(b.t.TempDir(), "other-key")})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Cleanup(func() { srv.Close() })
+	b.srv = srv
+}
+
+// attemptsEnded waits until n sign-in attempts have ended (each ends with
+// a "done" progress event).
+func (b *browser) attemptsEnded(n int) {
+	b.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		b.mu.Lock()
+		done := 0
+		for _, e := range b.events {
+			if p, ok := e.payload.(progressEvent); ok && p.Stage == "done" {
+				done++
+			}
+		}
+		b.mu.Unlock()
+		if done >= n {
+			return
+		}
+		select {
+		case <-b.more:
+		case <-deadline:
+			b.t.Fatalf("%d of %d sign-in attempts ended", done, n)
+		}
+	}
+}
+
+// The app tries once, silently, to get a new token when Zapier rejects the
+// one it has, through the sign-in window, hidden.
+func TestARejectedTokenGetsOneSilentRenewal(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	b.app.ctx = t.Context()
+	window := &redirectWindow{}
+	b.app.service.Window = window.open
+	rejected := b.token
+	b.restartSandbox(sandbox.ApproveAuto)
+
+	if e := errorOf(b.fetch("v2/zaps", false, nil)); e == nil || e.Kind != "token-invalid" {
+		t.Fatalf("error %+v, want token-invalid", e)
+	}
+	b.attemptsEnded(1)
+
+	tried := window.attempts()
+	if len(tried) != 1 {
+		t.Fatalf("%d sign-in attempts after one rejection, want exactly 1", len(tried))
+	}
+	if !tried[0].Hidden {
+		t.Error("the renewal showed the sign-in window; a silent try starts hidden")
+	}
+	renewed, err := b.app.env.Vault.Get(context.Background(), b.profile.ID)
+	if err != nil || renewed == rejected {
+		t.Fatalf("the keychain holds the rejected token or none (%v)", err)
+	}
+	p, _ := b.app.profileByID(b.profile.ID)
+	if !p.Token.SignedIn || p.Token.Invalid {
+		t.Errorf("after the renewal the profile reads signed in %v, invalid %v", p.Token.SignedIn, p.Token.Invalid)
+	}
+	// The new token works, and using it starts no other attempt.
+	if e := errorOf(b.fetch("v2/zaps", false, nil)); e != nil {
+		t.Errorf("the renewed token was not accepted: %+v", e)
+	}
+	if n := len(window.attempts()); n != 1 {
+		t.Errorf("%d sign-in attempts in all, want 1", n)
+	}
+}
+
+// When the silent try fails, the app does not try again for the same
+// token, however often Zapier rejects it: one try, never a loop.
+func TestAFailedSilentRenewalIsNotRetried(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	b.app.ctx = t.Context()
+	window := &redirectWindow{}
+	b.app.service.Window = window.open
+	rejected := b.token
+	b.restartSandbox(sandbox.ApproveDeny) // the provider now refuses to renew
+
+	if e := errorOf(b.fetch("v2/zaps", false, nil)); e == nil || e.Kind != "token-invalid" {
+		t.Fatalf("error %+v, want token-invalid", e)
+	}
+	b.attemptsEnded(1)
+	// The operator checks the token again and again: Zapier rejects it each
+	// time. (A list no longer sends a token marked rejected; a check does.)
+	for range 2 {
+		if v, _ := b.app.Verify(b.profile.ID); !v.TokenInvalid {
+			t.Fatalf("Verify: the token reads valid")
+		}
+	}
+	// A second attempt would have started within milliseconds of a
+	// rejection; this wait can only miss one, never fail wrongly.
+	time.Sleep(500 * time.Millisecond)
+	if n := len(window.attempts()); n != 1 {
+		t.Fatalf("%d sign-in attempts after three rejections of the same token, want exactly 1", n)
+	}
+	if tok, _ := b.app.env.Vault.Get(context.Background(), b.profile.ID); tok != rejected {
+		t.Error("the keychain's token changed, yet the renewal was refused")
+	}
+	if p, _ := b.app.profileByID(b.profile.ID); !p.Token.Invalid {
+		t.Error("the profile does not say its token was rejected")
+	}
 }
