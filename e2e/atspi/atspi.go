@@ -321,6 +321,38 @@ func (b *Bus) Press(n Node) error {
 	return nil
 }
 
+// Label is what a screen reader names the node by: its accessible name or,
+// without one, the names of the nodes it is labelled by (a GTK label
+// pointing at its entry, say).
+func (b *Bus) Label(n Node) string {
+	if n.Name != "" {
+		return n.Name
+	}
+	var relations []struct {
+		Type    uint32
+		Targets []struct {
+			Dest string
+			Path dbus.ObjectPath
+		}
+	}
+	if err := b.call(n.Ref, ifaceAccessible+".GetRelationSet").Store(&relations); err != nil {
+		return ""
+	}
+	const labelledBy = 2 // ATSPI_RELATION_LABELLED_BY
+	var names []string
+	for _, r := range relations {
+		if r.Type != labelledBy {
+			continue
+		}
+		for _, t := range r.Targets {
+			if l, err := b.read(Ref{t.Dest, t.Path}, false); err == nil && l.Name != "" {
+				names = append(names, l.Name)
+			}
+		}
+	}
+	return strings.Join(names, " ")
+}
+
 // Focus gives the node the keyboard focus.
 func (b *Bus) Focus(n Node) error {
 	var ok bool
