@@ -44,7 +44,16 @@ const within = 30 * time.Second
 func (o *operator) startApp(args ...string) *screen {
 	t := o.t
 	t.Helper()
+	// Connecting first starts the accessibility bus, which then marks the
+	// display with its address: an app on another session bus (one with
+	// no keychain, say) finds it there.
+	bus, err := atspi.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
 	cmd := o.command(context.Background(), args...)
+	cmd.Env = append(cmd.Env, "AT_SPI_BUS_ADDRESS="+bus.Address())
 	var log strings.Builder
 	cmd.Stderr = &log
 	// WebKit's helper processes inherit the log pipe: do not wait on them
@@ -54,11 +63,6 @@ func (o *operator) startApp(args ...string) *screen {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	bus, err := atspi.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
 	ctx, cancel := context.WithTimeout(t.Context(), within)
 	defer cancel()
 	app, err := bus.AppOf(ctx, cmd.Process.Pid, "partnerdesk")

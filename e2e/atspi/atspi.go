@@ -36,7 +36,8 @@ var ErrNotFound = errors.New("no such accessible")
 
 // Bus is a connection to the accessibility bus of the current session.
 type Bus struct {
-	conn *dbus.Conn
+	conn    *dbus.Conn
+	address string
 	// Poll is how long Find waits between two walks of the tree.
 	Poll time.Duration
 	// CallTimeout bounds each call to an application.
@@ -65,8 +66,12 @@ func Connect() (*Bus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("accessibility bus %s: %w", addr, err)
 	}
-	return &Bus{conn: conn, Poll: 200 * time.Millisecond, CallTimeout: 5 * time.Second}, nil
+	return &Bus{conn: conn, address: addr, Poll: 200 * time.Millisecond, CallTimeout: 5 * time.Second}, nil
 }
+
+// Address is the accessibility bus's D-Bus address. An application on
+// another session bus joins this one when its AT_SPI_BUS_ADDRESS says so.
+func (b *Bus) Address() string { return b.address }
 
 // Close ends the connection.
 func (b *Bus) Close() error { return b.conn.Close() }
