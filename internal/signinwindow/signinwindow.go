@@ -51,7 +51,7 @@ var (
 	ErrNoSandbox = errors.New("Partnerdesk opens sign-in pages only inside a protective sandbox, and the sandbox cannot start on this computer, so the sign-in window was not opened")
 	// errNoFilter means WebKit did not accept the redirect filter; the
 	// window closes rather than risk requesting the redirect_uri.
-	errNoFilter = errors.New("the sign-in window could not set up its protection of the redirect address")
+	errNoFilter = errors.New("the sign-in window could not set up its protection of the redirect address, so it closed. Nothing was saved. Try again; if it keeps happening, tell your technical lead.")
 )
 
 // blockedByFilter reports whether a load error is WebKit's "blocked by a

@@ -247,7 +247,7 @@ func TestAnIframeSentToTheRedirectURIEndsNothing(t *testing.T) {
 	for _, redirect := range []string{registered, p.URL + "/oauth/callback"} {
 		for _, frame := range []string{"/frame-script", "/frame-redirect"} {
 			for _, main := range []string{"link", "redirect"} {
-				t.Run(frame+" then main "+main+" to "+redirect, func(t *testing.T) {
+				t.Run(strings.TrimPrefix(frame, "/")+" then main "+main+" to "+redirect, func(t *testing.T) {
 					r := record(t)
 					title := fmt.Sprintf("Sign in %d", time.Now().UnixNano())
 					result := make(chan string, 1)
