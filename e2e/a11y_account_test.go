@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // First run to signed out, through the accessibility tree: the welcome
@@ -63,11 +64,21 @@ func TestA11yFirstRunSignInVerifySignOut(t *testing.T) {
 	s.checkNames("the signed-in card")
 
 	// Signing in verifies once; Verify now asks Zapier again.
+	// The card may still be taking in the sign-in when the button first
+	// shows, and a press on the old button is lost: press again while
+	// nothing is recorded (a second verification is harmless).
 	before := p.Token.LastVerifiedAt
-	s.press("push button", "Verify now")
+	var pressed time.Time
 	s.eventually("Verify now to be recorded", func() bool {
 		p, _ = o.saved("Sandbox")
-		return p.Token.LastVerifiedAt != nil && (before == nil || p.Token.LastVerifiedAt.After(*before))
+		if p.Token.LastVerifiedAt != nil && (before == nil || p.Token.LastVerifiedAt.After(*before)) {
+			return true
+		}
+		if time.Since(pressed) > 3*time.Second {
+			s.press("push button", "Verify now")
+			pressed = time.Now()
+		}
+		return false
 	})
 	if !p.Token.LastVerifyOK {
 		t.Errorf("profiles.json says the sandbox refused its own token: %+v", p.Token)
