@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"partnerdesk/internal/oauth"
 )
@@ -33,7 +34,9 @@ func TestNoWindowOpensWhenTheSandboxCannotStart(t *testing.T) {
 			sandboxOK = false
 			sandboxMu.Unlock()
 			t.Setenv("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS", c.env)
-			_, err := Open(context.Background(), Options{AuthorizeURL: "https://zapier.com/oauth/authorize/", RedirectURI: "https://partner.invalid/cb"})
+			// No GTK loop turns here: a window Open went on to show would
+			// wait for its timeout.
+			_, err := Open(context.Background(), Options{AuthorizeURL: "https://zapier.com/oauth/authorize/", RedirectURI: "https://partner.invalid/cb", Timeout: time.Second})
 			if !errors.Is(err, ErrNoSandbox) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("Open = %v, want ErrNoSandbox saying %q", err, c.want)
 			}
@@ -43,7 +46,7 @@ func TestNoWindowOpensWhenTheSandboxCannotStart(t *testing.T) {
 
 func TestAFirstPageThatIsNotAWebPageOpensNoWindow(t *testing.T) {
 	for _, first := range []string{"file:///etc/hostname", "data:text/html,hi", "http://zapier.com/oauth/authorize/"} {
-		if _, err := Open(context.Background(), Options{AuthorizeURL: first, RedirectURI: "https://partner.invalid/cb"}); !errors.Is(err, errNotLoadable) {
+		if _, err := Open(context.Background(), Options{AuthorizeURL: first, RedirectURI: "https://partner.invalid/cb", Timeout: time.Second}); !errors.Is(err, errNotLoadable) {
 			t.Errorf("Open(%s) = %v, want errNotLoadable", first, err)
 		}
 	}
