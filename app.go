@@ -123,6 +123,7 @@ func (a *App) noteKeychain(err error) {
 // used: tokens are kept in memory for this session only, never on disk, and
 // are gone when Partnerdesk quits.
 func (a *App) KeepTokensInMemory() {
+	a.called("KeepTokensInMemory")
 	a.keychain.KeepInMemory()
 	a.noteKeychain(nil)
 	a.changed()
@@ -395,6 +396,7 @@ type KeychainState struct {
 
 // GetState returns the profiles and which one is selected.
 func (a *App) GetState() (AppState, error) {
+	a.called("GetState")
 	f, err := a.env.Profiles.Load()
 	var corrupt *profiles.CorruptError
 	switch {
@@ -430,6 +432,11 @@ func (a *App) GetState() (AppState, error) {
 
 // SelectProfile makes a profile the selected one.
 func (a *App) SelectProfile(id string) {
+	a.called("SelectProfile")
+	a.selectProfile(id)
+}
+
+func (a *App) selectProfile(id string) {
 	a.mu.Lock()
 	a.active = id
 	a.mu.Unlock()
@@ -447,6 +454,7 @@ type NewProfile struct {
 
 // AddProfile validates and saves a new profile, and selects it.
 func (a *App) AddProfile(in NewProfile) (ProfileView, error) {
+	a.called("AddProfile")
 	p := profileFromInput(in)
 	if err := profiles.CheckInput(p); err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
@@ -456,6 +464,7 @@ func (a *App) AddProfile(in NewProfile) (ProfileView, error) {
 
 // AddSandboxProfile starts the built-in sandbox and adds a profile for it.
 func (a *App) AddSandboxProfile() (ProfileView, error) {
+	a.called("AddSandboxProfile")
 	base, err := sandbox.EnsureLocal(sandbox.LocalAddr)
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
@@ -495,7 +504,7 @@ func (a *App) add(p profiles.Profile) (ProfileView, error) {
 		a.notice = notice
 		a.mu.Unlock()
 	}
-	a.SelectProfile(added.ID)
+	a.selectProfile(added.ID)
 	a.changed()
 	return viewOf(added, time.Now()), nil
 }
@@ -516,7 +525,8 @@ const signInTimeout = 10 * time.Minute
 
 // SignIn opens the sign-in window for a profile and waits for it.
 func (a *App) SignIn(id string, force bool) SignInOutcome {
-	a.SelectProfile(id)
+	a.called("SignIn")
+	a.selectProfile(id)
 	return a.signIn(id, signin.Options{Force: force, Timeout: signInTimeout})
 }
 
@@ -525,7 +535,8 @@ func (a *App) SignIn(id string, force bool) SignInOutcome {
 // computer (http://127.0.0.1:PORT/...). The app comes back to the front
 // when the browser has delivered the answer.
 func (a *App) SignInWithBrowser(id string, force bool) SignInOutcome {
-	a.SelectProfile(id)
+	a.called("SignInWithBrowser")
+	a.selectProfile(id)
 	out, _ := a.run(id, func(ctx context.Context) (profiles.Profile, error) {
 		return a.service.SignInWithBrowser(ctx, id, signin.Options{Force: force, Timeout: signInTimeout})
 	})
@@ -543,6 +554,7 @@ type PasteStart struct {
 // StartPaste opens the authorize page in the system browser for a sign-in
 // whose answer the operator will paste (CompletePaste).
 func (a *App) StartPaste(id string, force bool) (PasteStart, error) {
+	a.called("StartPaste")
 	a.mu.Lock()
 	busy := a.cancelIn != nil
 	if !busy {
@@ -567,6 +579,7 @@ func (a *App) StartPaste(id string, force bool) (PasteStart, error) {
 // redirect. An address that is not the redirect URI keeps the attempt open
 // (Retry); anything else ends it.
 func (a *App) CompletePaste(address string) PasteOutcome {
+	a.called("CompletePaste")
 	a.mu.Lock()
 	attempt := a.paste
 	a.mu.Unlock()
@@ -578,7 +591,7 @@ func (a *App) CompletePaste(address string) PasteOutcome {
 	})
 	retry := errors.Is(err, signin.ErrNotTheRedirect)
 	if !retry {
-		a.CancelPaste()
+		a.forgetPaste()
 	}
 	return PasteOutcome{SignInOutcome: out, Retry: retry}
 }
@@ -591,6 +604,11 @@ type PasteOutcome struct {
 
 // CancelPaste forgets the paste sign-in under way.
 func (a *App) CancelPaste() {
+	a.called("CancelPaste")
+	a.forgetPaste()
+}
+
+func (a *App) forgetPaste() {
 	a.mu.Lock()
 	a.paste = nil
 	a.mu.Unlock()
@@ -655,6 +673,7 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 
 // CancelSignIn closes the sign-in window of the attempt in progress.
 func (a *App) CancelSignIn() {
+	a.called("CancelSignIn")
 	a.mu.Lock()
 	cancel := a.cancelIn
 	a.mu.Unlock()
@@ -665,6 +684,7 @@ func (a *App) CancelSignIn() {
 
 // Verify checks a profile's token with Zapier now.
 func (a *App) Verify(id string) (ProfileView, error) {
+	a.called("Verify")
 	p, err := a.service.Verify(a.ctx, id)
 	a.changed()
 	if err != nil && !errors.Is(err, signin.ErrVerifyFailed) && p.ID == "" {
@@ -698,6 +718,7 @@ const copiedTokenLifetime = 45 * time.Second
 // CopyToken puts a profile's token on the system clipboard. The token goes
 // from the keychain to the clipboard in Go and never reaches the page.
 func (a *App) CopyToken(id string) error {
+	a.called("CopyToken")
 	token, _, err := a.service.Token(a.ctx, id)
 	if err != nil {
 		return errors.New(explain.Message(err))
@@ -729,6 +750,7 @@ func (a *App) clearCopied(id string) {
 // SignOut deletes a profile's token and clears its sign-in session, and the
 // clipboard if it holds that token.
 func (a *App) SignOut(id string) (ProfileView, error) {
+	a.called("SignOut")
 	a.clearCopied(id)
 	p, err := a.service.SignOut(a.ctx, id)
 	a.changed()
@@ -753,6 +775,7 @@ var errNotOpened = errors.New("Partnerdesk opens only Zapier's pages and the pag
 // page could otherwise send the operator to any address, or carry what it
 // knows off in one. The app's own web view never leaves the app's pages.
 func (a *App) OpenURL(raw string) error {
+	a.called("OpenURL")
 	u, err := url.Parse(raw)
 	if err != nil || !a.mayOpen(u) {
 		return errNotOpened

@@ -26,6 +26,7 @@ import (
 // whose client ID or addresses change is signed out first (signin.Update),
 // and its view then says why.
 func (a *App) UpdateProfile(id string, in NewProfile) (ProfileView, error) {
+	a.called("UpdateProfile")
 	changed := profileFromInput(in)
 	saved, _, err := a.service.Update(a.ctx, id, func(p *profiles.Profile) {
 		p.Name, p.ClientID, p.RedirectURI = changed.Name, changed.ClientID, changed.RedirectURI
@@ -51,6 +52,7 @@ func profileFromInput(in NewProfile) profiles.Profile {
 
 // RemoveProfile deletes a profile with its token, sign-in session and cache.
 func (a *App) RemoveProfile(id string) error {
+	a.called("RemoveProfile")
 	p, err := a.service.Remove(a.ctx, id, false)
 	a.changed()
 	var kept *signin.TokenKeptError
@@ -68,6 +70,7 @@ func (a *App) RemoveProfile(id string) error {
 // RemoveAllData removes every profile, token, sign-in session, cached
 // result and log Partnerdesk keeps on this computer.
 func (a *App) RemoveAllData() error {
+	a.called("RemoveAllData")
 	err := a.service.RemoveAll(a.ctx)
 	a.mu.Lock()
 	a.active, a.notice = "", ""
@@ -82,6 +85,7 @@ func (a *App) RemoveAllData() error {
 // SignOutExpired signs out of every profile whose token has expired, and
 // says how many.
 func (a *App) SignOutExpired() (int, error) {
+	a.called("SignOutExpired")
 	f, err := a.env.Profiles.Load()
 	if err != nil {
 		return 0, errors.New(explain.Message(err))
@@ -104,6 +108,7 @@ func (a *App) SignOutExpired() (int, error) {
 // MaskedToken shows which token a profile holds without showing it: its
 // first and last four characters.
 func (a *App) MaskedToken(id string) (string, error) {
+	a.called("MaskedToken")
 	token, _, err := a.service.Token(a.ctx, id)
 	if err != nil {
 		return "", errors.New(explain.Message(err))
@@ -125,6 +130,7 @@ func Mask(token string) string {
 // The token never reaches the page: a script in it (a compromised package,
 // say) could send it anywhere.
 func (a *App) ShowToken(id string) error {
+	a.called("ShowToken")
 	token, p, err := a.service.Token(a.ctx, id)
 	if err != nil {
 		return errors.New(explain.Message(err))
@@ -158,6 +164,7 @@ func dialogText(s string) string {
 // ExportProfile saves a profile's settings, never its token, to a file the
 // operator picks, for handing to a colleague.
 func (a *App) ExportProfile(id string) (string, error) {
+	a.called("ExportProfile")
 	f, err := a.env.Profiles.Load()
 	if err != nil {
 		return "", errors.New(explain.Message(err))
@@ -201,6 +208,7 @@ type ImportResult struct {
 // ImportProfileFile asks for a profile file and adds the profile in it, or
 // keeps it waiting when it names hosts outside Zapier.
 func (a *App) ImportProfileFile() (ImportResult, error) {
+	a.called("ImportProfileFile")
 	path, err := wailsruntime.OpenFileDialog(a.ctx, wailsruntime.OpenDialogOptions{
 		Title:   "Open a Partnerdesk profile",
 		Filters: []wailsruntime.FileFilter{{DisplayName: "Partnerdesk profiles", Pattern: "*" + profiles.ExchangeExt}},
@@ -261,7 +269,7 @@ func (a *App) addImported(p profiles.Profile) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
-	a.SelectProfile(added.ID)
+	a.selectProfile(added.ID)
 	a.changed()
 	v := viewOf(added, time.Now())
 	return ImportResult{Profile: &v}, nil
@@ -283,6 +291,7 @@ func (a *App) takePending(id string) (pendingImport, bool) {
 // ConfirmImport adds a waiting profile file: the operator trusts the hosts
 // it names.
 func (a *App) ConfirmImport(id string) (ProfileView, error) {
+	a.called("ConfirmImport")
 	p, ok := a.takePending(id)
 	if !ok {
 		return ProfileView{}, errors.New("This import is no longer waiting. Import the file again.")
@@ -297,6 +306,7 @@ func (a *App) ConfirmImport(id string) (ProfileView, error) {
 
 // CancelImport forgets a waiting profile file: nothing is added.
 func (a *App) CancelImport(id string) {
+	a.called("CancelImport")
 	a.takePending(id)
 	a.changed()
 }

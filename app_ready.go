@@ -24,6 +24,7 @@ const benchReadyFileEnv = "PARTNERDESK_BENCH_READY_FILE"
 // since_start_ms comes from /proc in 10 ms clock ticks (-1 where there is
 // no /proc).
 func (a *App) FrontendReady() {
+	a.called("FrontendReady")
 	now := time.Now()
 	since := sinceProcessStart()
 	slog.Debug("frontend ready", "since_start_ms", since)

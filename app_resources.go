@@ -131,6 +131,7 @@ func (a *App) profileByID(id string) (profiles.Profile, error) {
 // ListResources lists the API's lists and whether the profile can read each
 // one now, judging by what is known of its token.
 func (a *App) ListResources(profileID string) ([]ResourceInfo, error) {
+	a.called("ListResources")
 	p, err := a.profileByID(profileID)
 	if err != nil {
 		return nil, errors.New(explain.Message(err))
@@ -177,6 +178,7 @@ func unavailableReason(p profiles.Profile, err error) string {
 // "resource:error". A fetch of the same list for the same profile that is
 // still running is cancelled.
 func (a *App) FetchResource(profileID, resourceID string, all bool, params map[string]string) (string, error) {
+	a.called("FetchResource")
 	p, err := a.profileByID(profileID)
 	if err != nil {
 		return "", errors.New(explain.Message(err))
@@ -232,6 +234,7 @@ func (a *App) FetchResource(profileID, resourceID string, all bool, params map[s
 // CancelFetch stops a fetch; it ends with a "resource:error" of kind
 // cancelled. An unknown or finished job is ignored.
 func (a *App) CancelFetch(jobID string) {
+	a.called("CancelFetch")
 	a.fetches.mu.Lock()
 	job := a.fetches.jobs[jobID]
 	a.fetches.mu.Unlock()
@@ -242,6 +245,7 @@ func (a *App) CancelFetch(jobID string) {
 
 // CopyRow puts a row's JSON, indented, on the system clipboard.
 func (a *App) CopyRow(text string) error {
+	a.called("CopyRow")
 	var v json.RawMessage
 	if err := json.Unmarshal([]byte(text), &v); err != nil {
 		return errors.New("This row could not be copied: it is not valid JSON.")
