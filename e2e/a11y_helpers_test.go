@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +54,9 @@ func (o *operator) startApp(args ...string) *screen {
 	}
 	t.Cleanup(func() { bus.Close() })
 	cmd := o.command(context.Background(), args...)
-	cmd.Env = append(cmd.Env, "AT_SPI_BUS_ADDRESS="+bus.Address())
+	// PARTNERDESK_DEBUG: the app notes each bound method the page calls
+	// (names only), for TestZZEveryBoundMethodIsReachedThroughTheUI.
+	cmd.Env = append(cmd.Env, "AT_SPI_BUS_ADDRESS="+bus.Address(), "PARTNERDESK_DEBUG=1")
 	var log strings.Builder
 	cmd.Stderr = &log
 	// WebKit's helper processes inherit the log pipe: do not wait on them
@@ -62,7 +65,7 @@ func (o *operator) startApp(args ...string) *screen {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); noteBoundCalls(log.String()) })
 	ctx, cancel := context.WithTimeout(t.Context(), within)
 	defer cancel()
 	app, err := bus.AppOf(ctx, cmd.Process.Pid, "partnerdesk")
@@ -421,4 +424,24 @@ func (s *screen) mainWindow() atspi.Node {
 	}
 	s.t.Fatal("the app has no window named Partnerdesk")
 	return atspi.Node{}
+}
+
+// boundCalls gathers, across the GUI tests of this run, the bound methods
+// the page called: the app's debug records "bound call" (on its stderr, so
+// that Remove all my data, which deletes the log file, loses none).
+var boundCalls = struct {
+	sync.Mutex
+	apps    int
+	methods map[string]bool
+}{methods: map[string]bool{}}
+
+var boundCallRecord = regexp.MustCompile(`msg="bound call".* method=(\w+)`)
+
+func noteBoundCalls(stderr string) {
+	boundCalls.Lock()
+	defer boundCalls.Unlock()
+	boundCalls.apps++
+	for _, m := range boundCallRecord.FindAllStringSubmatch(stderr, -1) {
+		boundCalls.methods[m[1]] = true
+	}
 }
