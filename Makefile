@@ -8,7 +8,7 @@ GO_TAGS := webkit2_41
 LDFLAGS := -X main.version=$(VERSION)
 BIN := build/bin/partnerdesk
 
-.PHONY: run build deps deps-test frontend test test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
+.PHONY: run build deps deps-test frontend test test-bindings test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
 
 run: build
 	./$(BIN)
@@ -23,10 +23,16 @@ deps:
 deps-test:
 	@scripts/deps.sh --test
 
+# Also writes the page's copy of the bound methods and their types from Go
+# (frontend/src/lib/api/wailsjs/go/, committed; test-bindings checks it), which
+# is why `wails build` above can skip them. After the page's build: the Go
+# package embeds frontend/dist.
+BINDINGS := frontend/src/lib/api/wailsjs/go
 frontend: deps
 	cd frontend && npm run build --silent
+	@out=$$(wails generate module -tags $(GO_TAGS) 2>&1) || { echo "$$out"; exit 1; }
 
-test: deps-test frontend test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows test-report
+test: deps-test frontend test-bindings test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows test-report
 
 # The Go tests run through scripts/go-test.sh, which shows go test's usual
 # output and keeps a record in build/test-logs/ for test-report.
@@ -47,6 +53,15 @@ test-fuzz:
 
 test-frontend:
 	cd frontend && npm run check && npm test
+
+# The committed bindings are what Go generates now (make frontend regenerated them):
+# the page and its fake are type-checked against what the Go side really binds.
+test-bindings: frontend
+	@if [ -n "$$(git status --porcelain -- $(BINDINGS))" ]; then \
+		git status --short -- $(BINDINGS); \
+		echo "The Go side's bound methods or types changed: check $(BINDINGS) (git diff), run make test-frontend and commit it."; \
+		exit 1; \
+	fi
 
 # The vault against a real gnome-keyring on a private session bus.
 test-keychain:

@@ -7,6 +7,8 @@
 // RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile, ConfirmImport,
 // CancelImport) change what GetState returns, as Go does; MaskedToken answers FAKE_MASKED. No method answers a token, as
 // in Go; FAKE_TOKEN is there for tests that make sure the page never shows one.
+// App implements AppBindings, which is generated from Go: a method Go adds or changes
+// makes this file fail `npm run check` until the fake follows.
 
 import { vi, type Mock } from 'vitest'
 import { resetEventsForTests } from '../lib/api/backend'
@@ -141,6 +143,7 @@ export function installFakeBackend(
     })),
     CompletePaste: vi.fn(async () => ({ ok: true, cancelled: false, message: '', profile: null, retry: false })),
     CancelPaste: vi.fn(async () => {}),
+    FrontendReady: vi.fn(async () => {}),
   }
   const handlers = new Map<string, Set<(...data: unknown[]) => void>>()
   window.go = { main: { App } }

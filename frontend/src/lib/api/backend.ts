@@ -13,9 +13,11 @@
 // window, copyToken to put it on the system clipboard (cleared after 45 s), and
 // maskedToken gets only its first and last four characters.
 
+import type { main, profiles } from './wailsjs/go/models'
 import type {
   AppBindings,
   AppState,
+  FromGo,
   HostUse,
   ImportResult,
   KeychainState,
@@ -71,7 +73,7 @@ export function errorMessage(err: unknown): string {
 
 // Go encodes a nil slice as null and may leave out an empty string; the UI can then
 // rely on the declared types.
-function profile(p: ProfileView): ProfileView {
+function profile(p: FromGo<main.ProfileView>): ProfileView {
   return {
     ...p,
     scopes: p.scopes ?? [],
@@ -87,19 +89,19 @@ function profile(p: ProfileView): ProfileView {
   }
 }
 
-function hostUse(h: HostUse): HostUse {
+function hostUse(h: FromGo<profiles.HostUse>): HostUse {
   return { host: h.host ?? '', gets: h.gets ?? [] }
 }
 
-function pendingImport(p: PendingImport): PendingImport {
+function pendingImport(p: FromGo<main.PendingImport>): PendingImport {
   return { id: p.id, file: p.file ?? '', name: p.name ?? '', hosts: (p.hosts ?? []).map(hostUse) }
 }
 
-function keychain(k: Partial<KeychainState> | null | undefined): KeychainState {
+function keychain(k: Partial<FromGo<main.KeychainState>> | null | undefined): KeychainState {
   return { problem: k?.problem ?? '', sessionOnly: k?.sessionOnly === true }
 }
 
-function appState(s: AppState): AppState {
+function appState(s: FromGo<main.AppState>): AppState {
   return {
     ...s,
     profiles: (s.profiles ?? []).map(profile),
@@ -110,17 +112,19 @@ function appState(s: AppState): AppState {
   }
 }
 
-function outcome(o: SignInOutcome): SignInOutcome {
+function outcome(o: FromGo<main.SignInOutcome>): SignInOutcome {
   return { ...o, cancelled: o.cancelled === true, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
 }
 
-function pasteOutcome(o: PasteOutcome): PasteOutcome {
+function pasteOutcome(o: FromGo<main.PasteOutcome>): PasteOutcome {
   return { ...outcome(o), retry: o.retry === true }
 }
 
-function resourceInfo(r: ResourceInfo): ResourceInfo {
+function resourceInfo(r: FromGo<main.ResourceInfo>): ResourceInfo {
   return {
     ...r,
+    // Go's resources.AuthKind values; Wails generates the field as a plain string.
+    auth: r.auth as ResourceInfo['auth'],
     scope: r.scope ?? '',
     needsParams: r.needsParams ?? [],
     reason: r.reason ?? '',
@@ -212,9 +216,8 @@ export const backend = {
    * Never rejects: an older Go side, or none, simply does not hear it.
    */
   frontendReady: async (): Promise<void> => {
-    const bound = window.go?.main?.App as (AppBindings & { FrontendReady?: () => Promise<void> }) | undefined
     try {
-      await bound?.FrontendReady?.()
+      await window.go?.main?.App?.FrontendReady?.()
     } catch {
       // Timing only: nothing for the operator to see.
     }

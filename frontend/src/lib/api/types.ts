@@ -1,118 +1,78 @@
-// Shapes of the values the Go side (app.go) sends and receives. They mirror the
-// JSON tags of the Go structs; keep the two in step.
+// Shapes of the values the Go side (app.go) sends and receives.
+//
+// The bound methods and the structs they take and return come from Go: `make frontend`
+// runs `wails generate module`, which writes wailsjs/go/main/App.d.ts (the methods) and
+// wailsjs/go/models.ts (the structs, by their JSON tags); `make test-bindings` fails when
+// the committed copy differs from what Go generates now. The types below are those, with
+// what backend.ts makes of them: Go's nil slices and pointers arrive as null, and the UI
+// reads an absent value as null or [].
+//
+// The payloads of Go's events ("signin:progress", "resource:*") are not generated (Wails
+// generates only what bound methods take and return); they are kept by hand further down,
+// and events_test.go in the root package checks the event names.
 
-export type Identity = {
-  id: string
-  fullName: string
-  email: string
-}
+import type * as GoApp from './wailsjs/go/main/App'
+import type { main, profiles } from './wailsjs/go/models'
 
-export type ProfileView = {
-  id: string
-  name: string
-  clientId: string
-  redirectUri: string
-  authorizeUrl: string
-  apiBaseUrl: string
-  scopes: string[]
-  sandbox: boolean
+/** A generated model as a plain value: its fields, without the class's methods. */
+export type Model<T> = T extends readonly (infer E)[]
+  ? Model<E>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Model<T[K]> }
+    : T
 
-  signedIn: boolean
-  tokenInvalid: boolean
-  expired: boolean
+/** A generated model as Go sends it in JSON: a nil slice or pointer arrives as null. */
+export type FromGo<T> = T extends readonly (infer E)[]
+  ? FromGo<E>[] | null
+  : T extends object
+    ? {
+        [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: undefined extends T[K]
+          ? FromGo<Exclude<T[K], undefined>> | null
+          : FromGo<T[K]>
+      }
+    : T
 
-  identity: Identity | null
-  grantedScopes: string[]
+/** T with some of its fields' types replaced; a field that T no longer has is a type error here. */
+type Replace<T, R extends { [K in keyof R]: K extends keyof T ? unknown : never }> = Omit<T, keyof R> & R
 
-  /** RFC 3339 */
-  obtainedAt: string | null
-  /** RFC 3339 */
-  expiresAt: string | null
-  /** RFC 3339 */
-  lastVerifiedAt: string | null
-  lastVerifyOk: boolean
-  lastVerifyNote: string
-  /** Scopes the profile asks for that the token was not granted; [] when signed out. */
-  missingScopes: string[]
-  /** The hosts outside Zapier this profile sends the sign-in to, as Go judged them; [] when none. */
-  untrustedHosts: HostUse[]
-  /** Why Partnerdesk signed this profile out by itself (its client ID or addresses changed); "" when it did not. */
-  signedOutReason: string
-}
+export type Identity = Model<main.Identity>
 
-/** A host outside Zapier (zapier.com, api.zapier.com) and what a profile sends it. */
-export type HostUse = {
-  /** "HOST", or "HOST:PORT" when the port is not the scheme's default. */
-  host: string
-  /** What the host gets, in operator words: "the password page", "the token". */
-  gets: string[]
-}
+/** A host outside Zapier (zapier.com, api.zapier.com) and what a profile sends it: host is "HOST" or "HOST:PORT". */
+export type HostUse = Model<profiles.HostUse>
 
-/** A profile file that names hosts outside Zapier, waiting in Go for the operator's word. */
-export type PendingImport = {
-  /** The page answers with this id only (ConfirmImport, CancelImport), never with the profile. */
-  id: string
-  /** The file's name, without its folder. */
-  file: string
-  /** The profile's name. */
-  name: string
-  hosts: HostUse[]
-}
+/**
+ * A profile as the page shows it. Times are RFC 3339, null when unknown; missingScopes are the
+ * scopes the profile asks for that the token was not granted; untrustedHosts the hosts outside
+ * Zapier it sends the sign-in to; signedOutReason why Partnerdesk signed it out by itself ("" when
+ * it did not).
+ */
+export type ProfileView = Replace<
+  Model<main.ProfileView>,
+  { identity: Identity | null; obtainedAt: string | null; expiresAt: string | null; lastVerifiedAt: string | null }
+>
+
+/** A profile file that names hosts outside Zapier, waiting in Go for the operator's word (answered by its id only). */
+export type PendingImport = Model<main.PendingImport>
 
 /** ImportProfileFile: a profile added, or one waiting for the operator; neither when cancelled. */
-export type ImportResult = {
-  profile: ProfileView | null
-  pending: PendingImport | null
-}
+export type ImportResult = Replace<Model<main.ImportResult>, { profile: ProfileView | null; pending: PendingImport | null }>
 
-export type AppState = {
-  profiles: ProfileView[]
-  activeProfileId: string
-  /** A one-off message for the operator, "" when there is none. */
-  notice: string
-  version: string
-  keychain: KeychainState
-  /** Profile files waiting for the operator to trust the hosts they name; the page asks about the first. */
-  pendingImports: PendingImport[]
-}
+/** notice is a one-off message for the operator, "" when there is none. */
+export type AppState = Replace<Model<main.AppState>, { profiles: ProfileView[] }>
 
-/** Where tokens are kept. */
-export type KeychainState = {
-  /** Why the keychain cannot be used and how to fix it, in operator words; "" when it works. */
-  problem: string
-  /** Tokens are kept in memory until Partnerdesk quits (the operator chose so). */
-  sessionOnly: boolean
-}
+/** Where tokens are kept: problem says why the keychain cannot be used ("" when it works). */
+export type KeychainState = Model<main.KeychainState>
 
-export type NewProfile = {
-  name: string
-  clientId: string
-  redirectUri: string
-  /** Space separated. */
-  scopes: string
-  /** "" means Zapier's default. */
-  authorizeUrl: string
-  /** "" means Zapier's default. */
-  apiBaseUrl: string
-}
+/** scopes are space separated; an empty authorizeUrl or apiBaseUrl means Zapier's default. */
+export type NewProfile = Model<main.NewProfile>
 
-export type SignInOutcome = {
-  ok: boolean
-  cancelled: boolean
-  message: string
-  profile: ProfileView | null
-}
+export type SignInOutcome = Replace<Model<main.SignInOutcome>, { profile: ProfileView | null }>
 
 /** StartPaste: the page the browser opened, and the address the operator will copy back. */
-export type PasteStart = {
-  authorizeUrl: string
-  redirectUri: string
-}
+export type PasteStart = Model<main.PasteStart>
 
 /** CompletePaste: a sign-in outcome; retry means the address was not the redirect URI and another may be pasted. */
-export type PasteOutcome = SignInOutcome & {
-  retry: boolean
-}
+export type PasteOutcome = Replace<Model<main.PasteOutcome>, { profile: ProfileView | null }>
 
 export type SignInStage = 'opening' | 'waiting' | 'browser' | 'storing' | 'verifying' | 'keychain-slow' | 'done'
 
@@ -127,28 +87,10 @@ export type SignInProgress = {
 /** How an endpoint authenticates: the signed-in token, the profile's client_id, either, or nothing. */
 export type AuthKind = 'token' | 'client_id' | 'either' | 'none'
 
-export type Column = {
-  /** The key of the value in Row.cells. */
-  key: string
-  title: string
-}
+export type Column = Model<main.Column>
 
-/** One browsable endpoint, and whether this profile can call it now. */
-export type ResourceInfo = {
-  id: string
-  title: string
-  /** The API path, such as "/v2/zaps". */
-  path: string
-  auth: AuthKind
-  /** The scope the token needs, "" when none. */
-  scope: string
-  /** Query parameters the endpoint requires, such as ["app"]. */
-  needsParams: string[]
-  available: boolean
-  /** Why it is not available, in operator words; "" when it is. */
-  reason: string
-  columns: Column[]
-}
+/** One browsable endpoint, and whether this profile can call it now (reason says why not, in operator words). */
+export type ResourceInfo = Replace<Model<main.ResourceInfo>, { auth: AuthKind }>
 
 export type Row = {
   /** Unique within the resource. */
@@ -209,50 +151,18 @@ export type ResourceError = {
   scope: string
 }
 
-/** The methods app.go binds, exactly as Wails exposes them on window.go.main.App. */
-export interface AppBindings {
-  GetState(): Promise<AppState>
-  AddSandboxProfile(): Promise<ProfileView>
-  AddProfile(p: NewProfile): Promise<ProfileView>
-  SelectProfile(id: string): Promise<void>
-  SignIn(id: string, force: boolean): Promise<SignInOutcome>
-  CancelSignIn(): Promise<void>
-  Verify(id: string): Promise<ProfileView>
-  CopyToken(id: string): Promise<void>
-  SignOut(id: string): Promise<ProfileView>
-  OpenURL(url: string): Promise<void>
-  ListResources(profileId: string): Promise<ResourceInfo[]>
-  /** Starts a job and returns its id; its rows arrive as "resource:page" events. */
-  FetchResource(profileId: string, resourceId: string, all: boolean, params: Record<string, string>): Promise<string>
-  CancelFetch(jobId: string): Promise<void>
-  /** Go puts the text on the system clipboard. */
-  CopyRow(json: string): Promise<void>
+type GoMethods = typeof GoApp
+type ModelArgs<A extends unknown[]> = { [I in keyof A]: Model<A[I]> }
 
-  // Profiles and tokens (app_profiles.go).
-  UpdateProfile(id: string, p: NewProfile): Promise<ProfileView>
-  RemoveProfile(id: string): Promise<void>
-  RemoveAllData(): Promise<void>
-  /** How many profiles were signed out. */
-  SignOutExpired(): Promise<number>
-  /** The token's first and last four characters. */
-  MaskedToken(id: string): Promise<string>
-  /** Shows the whole token in a native window, never to the page; returns when it is closed. */
-  ShowToken(id: string): Promise<void>
-  /** Opens a save dialog; "" when cancelled, else the path saved to. */
-  ExportProfile(id: string): Promise<string>
-  /** Opens an open dialog; null when cancelled. */
-  ImportProfileFile(): Promise<ImportResult>
-  /** Adds a waiting profile file: the operator trusts its hosts. */
-  ConfirmImport(id: string): Promise<ProfileView>
-  /** Forgets a waiting profile file; nothing is added. */
-  CancelImport(id: string): Promise<void>
-  KeepTokensInMemory(): Promise<void>
-
-  // Signing in through the system browser (app.go).
-  SignInWithBrowser(id: string, force: boolean): Promise<SignInOutcome>
-  StartPaste(id: string, force: boolean): Promise<PasteStart>
-  CompletePaste(address: string): Promise<PasteOutcome>
-  CancelPaste(): Promise<void>
+/**
+ * The methods app.go binds, as Wails exposes them on window.go.main.App: generated from Go,
+ * with the values as JSON (FromGo). A method Go adds, drops or changes changes this type, and
+ * the fake in src/test/fakeBackend.ts, which implements it, stops type-checking.
+ */
+export type AppBindings = {
+  [M in keyof GoMethods]: (
+    ...args: ModelArgs<Parameters<GoMethods[M]>>
+  ) => Promise<FromGo<Awaited<ReturnType<GoMethods[M]>>>>
 }
 
 /** The part of the Wails runtime (window.runtime) that Partnerdesk uses. */
