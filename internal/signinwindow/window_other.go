@@ -47,3 +47,16 @@ func (c *SecretClipboard) Copy(text string) error { return ErrUnsupported }
 
 // Clear does nothing.
 func (c *SecretClipboard) Clear() {}
+
+// SecretWindows is the Linux secret window's stand-in: elsewhere nothing is
+// shown (ErrUnsupported).
+type SecretWindows struct{}
+
+// Show reports ErrUnsupported.
+func (SecretWindows) Show(key, title, secret string) error { return ErrUnsupported }
+
+// Close does nothing.
+func (SecretWindows) Close(key string) {}
+
+// CloseAll does nothing.
+func (SecretWindows) CloseAll() {}
