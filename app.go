@@ -51,6 +51,7 @@ type App struct {
 
 	clipboard  secretClipboard // where Copy token puts a token
 	copiedFrom string          // the profile whose token was copied last; "" when none
+	shown      secretWindows   // where Show token shows a token
 
 	// emit replaces the Wails event bus; for tests.
 	emit func(name string, payload any)
@@ -58,7 +59,8 @@ type App struct {
 
 // NewApp returns the app over the same stores the CLI uses.
 func NewApp(env cli.Env) *App {
-	a := &App{env: env, keychain: &vault.Session{Keychain: env.Vault}, clipboard: signinwindow.NewSecretClipboard(copiedTokenLifetime)}
+	a := &App{env: env, keychain: &vault.Session{Keychain: env.Vault}, clipboard: signinwindow.NewSecretClipboard(copiedTokenLifetime),
+		shown: signinwindow.SecretWindows{}}
 	a.service = &signin.Service{Profiles: env.Profiles, Vault: a.keychain, Window: env.Window, Endpoints: env.Endpoints}
 	a.service.Progress = func(st signin.Stage) { a.progress(st, "") }
 	env.Vault.OnSlow = func(string) {
@@ -213,10 +215,13 @@ func (a *App) watchProfiles(ctx context.Context) {
 }
 
 // shutdown clears a copied token from the clipboard (if it still holds it)
-// and closes the sign-in windows.
+// and closes the token and sign-in windows.
 func (a *App) shutdown(context.Context) {
 	if a.clipboard != nil {
 		a.clipboard.Clear()
+	}
+	if a.shown != nil {
+		a.shown.CloseAll()
 	}
 	signinwindow.CloseAll()
 }
@@ -711,6 +716,17 @@ type secretClipboard interface {
 	Clear()
 }
 
+// secretWindows shows a token in a native window of its own, outside the
+// page, one window per profile: Show returns when that window closes, and
+// shows the token in the open one (brought to the front) when there is one.
+// signinwindow.SecretWindows is the real one (NewApp); tests put a recording
+// one in its place.
+type secretWindows interface {
+	Show(profileID, title, token string) error
+	Close(profileID string)
+	CloseAll()
+}
+
 // copiedTokenLifetime is how long a copied token stays on the clipboard.
 // The card says so: "Copied; cleared in 45 s".
 const copiedTokenLifetime = 45 * time.Second
@@ -732,26 +748,34 @@ func (a *App) CopyToken(id string) error {
 	return nil
 }
 
-// clearCopied clears the clipboard if it holds the token of a profile that
-// is being signed out or removed: that token is then no longer the
-// operator's to paste.
-func (a *App) clearCopied(id string) {
+// forgetShown clears the clipboard if it holds the token of a profile that
+// is being signed out or removed, and closes the window showing that token:
+// the token is then no longer the operator's to paste or read. "" stands
+// for every profile (Remove all my data).
+func (a *App) forgetShown(id string) {
 	a.mu.Lock()
-	ours := id != "" && a.copiedFrom == id
+	ours := a.copiedFrom != "" && (id == "" || a.copiedFrom == id)
 	if ours {
 		a.copiedFrom = ""
 	}
 	a.mu.Unlock()
-	if ours {
+	if ours && a.clipboard != nil {
 		a.clipboard.Clear()
+	}
+	switch {
+	case a.shown == nil:
+	case id == "":
+		a.shown.CloseAll()
+	default:
+		a.shown.Close(id)
 	}
 }
 
-// SignOut deletes a profile's token and clears its sign-in session, and the
-// clipboard if it holds that token.
+// SignOut deletes a profile's token and clears its sign-in session, the
+// clipboard if it holds that token, and the window showing it.
 func (a *App) SignOut(id string) (ProfileView, error) {
 	a.called("SignOut")
-	a.clearCopied(id)
+	a.forgetShown(id)
 	p, err := a.service.SignOut(a.ctx, id)
 	a.changed()
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
 	"slices"
 	"strings"
 	"time"
@@ -28,10 +27,13 @@ import (
 func (a *App) UpdateProfile(id string, in NewProfile) (ProfileView, error) {
 	a.called("UpdateProfile")
 	changed := profileFromInput(in)
-	saved, _, err := a.service.Update(a.ctx, id, func(p *profiles.Profile) {
+	saved, signedOut, err := a.service.Update(a.ctx, id, func(p *profiles.Profile) {
 		p.Name, p.ClientID, p.RedirectURI = changed.Name, changed.ClientID, changed.RedirectURI
 		p.AuthorizeURL, p.APIBaseURL, p.Scopes = changed.AuthorizeURL, changed.APIBaseURL, changed.Scopes
 	})
+	if signedOut {
+		a.forgetShown(id)
+	}
 	a.changed()
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
@@ -64,6 +66,7 @@ func (a *App) RemoveProfile(id string) error {
 	if err != nil {
 		return errors.New(explain.Message(err))
 	}
+	a.forgetShown(id)
 	return nil
 }
 
@@ -71,6 +74,7 @@ func (a *App) RemoveProfile(id string) error {
 // result and log Partnerdesk keeps on this computer.
 func (a *App) RemoveAllData() error {
 	a.called("RemoveAllData")
+	a.forgetShown("")
 	err := a.service.RemoveAll(a.ctx)
 	a.mu.Lock()
 	a.active, a.notice = "", ""
@@ -94,6 +98,7 @@ func (a *App) SignOutExpired() (int, error) {
 	now := time.Now()
 	for _, p := range f.Profiles {
 		if p.Token.SignedIn && p.Token.Expired(now) {
+			a.forgetShown(p.ID)
 			if _, err := a.service.SignOut(a.ctx, p.ID); err != nil {
 				a.changed()
 				return n, errors.New(explain.Message(err))
@@ -125,40 +130,26 @@ func Mask(token string) string {
 	return token[:4] + "…" + token[len(token)-4:]
 }
 
-// ShowToken shows a profile's whole token in a native dialog, where the
-// operator can read and select it, and returns when the dialog is closed.
-// The token never reaches the page: a script in it (a compromised package,
-// say) could send it anywhere.
+// ShowToken shows a profile's whole token in a native window of its own,
+// where the operator can read and select it, and returns when that window
+// is closed. The token never reaches the page: a script in it (a
+// compromised package, say) could send it anywhere.
 func (a *App) ShowToken(id string) error {
 	a.called("ShowToken")
 	token, p, err := a.service.Token(a.ctx, id)
 	if err != nil {
 		return errors.New(explain.Message(err))
 	}
-	_, err = wailsruntime.MessageDialog(a.ctx, wailsruntime.MessageDialogOptions{
-		Type:    wailsruntime.InfoDialog,
-		Title:   tokenDialogTitle(p.Name),
-		Message: dialogText(token),
-	})
-	if err != nil {
+	if err := a.shown.Show(id, tokenWindowTitle(p.Name), token); err != nil {
 		return errors.New("The token could not be shown. Try again.")
 	}
 	return nil
 }
 
-// tokenDialogTitle names the profile whose token the dialog shows.
-func tokenDialogTitle(profileName string) string {
+// tokenWindowTitle names the profile whose token the window shows; it is
+// also the window's name for screen readers.
+func tokenWindowTitle(profileName string) string {
 	return "Token of " + profileName
-}
-
-// dialogText is text for a Wails message dialog. On Linux Wails hands the
-// message to GTK as a printf format, where a "%" would be read as a
-// directive: each one is doubled to show as itself.
-func dialogText(s string) string {
-	if goruntime.GOOS == "linux" {
-		return strings.ReplaceAll(s, "%", "%%")
-	}
-	return s
 }
 
 // ExportProfile saves a profile's settings, never its token, to a file the

@@ -27,12 +27,13 @@ import (
 // signedIn is the app as Wails runs it, signed in to a sandbox on
 // 127.0.0.1 with a real token in the (mock) keychain, and everything that
 // leaves it recorded: what its methods return, the events it emits, its
-// native calls (wailsRecorder) and the secret clipboard.
+// native calls (wailsRecorder), the secret clipboard and the token's window.
 type signedIn struct {
 	*browser
-	app  *App
-	desk *wailsRecorder
-	clip *recordingClipboard
+	app     *App
+	desk    *wailsRecorder
+	clip    *recordingClipboard
+	windows *recordingWindows
 
 	mu     sync.Mutex
 	tokens []string // every token the sandbox issued in this test
@@ -42,7 +43,7 @@ type signedIn struct {
 func newSignedIn(t *testing.T) *signedIn {
 	t.Helper()
 	b := newBrowser(t, sandbox.Options{}, "profile zap")
-	s := &signedIn{browser: b, desk: &wailsRecorder{}, clip: &recordingClipboard{}, tokens: []string{b.token}}
+	s := &signedIn{browser: b, desk: &wailsRecorder{}, clip: &recordingClipboard{}, windows: &recordingWindows{}, tokens: []string{b.token}}
 	env := b.app.env
 	// The sign-in window: the sandbox approves at once; the window hands
 	// back the redirect it intercepted.
@@ -51,6 +52,7 @@ func newSignedIn(t *testing.T) *signedIn {
 	}
 	s.app = NewApp(env)
 	s.app.clipboard = s.clip
+	s.app.shown = s.windows
 	s.app.emit = func(name string, payload any) {
 		s.mu.Lock()
 		s.events = append(s.events, event{name, payload})
@@ -258,7 +260,7 @@ func asWailsSends(v reflect.Value) string {
 // a signed-in state, and scans what reaches the page (results and events)
 // and what leaves the app natively (browser, the Wails clipboard, which
 // also sets PRIMARY, notifications, dialogs, files) for the token: 0 hits.
-// Only Show token's dialog and Copy token's secret clipboard hold it.
+// Only Show token's window and Copy token's secret clipboard hold it.
 func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 	methods := boundMethods(t)
 	names := []string{}
@@ -334,10 +336,18 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 					leaks = append(leaks, "notification: "+n.Body)
 				}
 			}
+			for _, d := range dialogs {
+				if s.holdsToken(d.Title + " " + d.Message) {
+					leaks = append(leaks, "dialog: "+d.Message)
+				}
+			}
+			s.windows.mu.Lock()
+			shown := slices.Clone(s.windows.shown)
+			s.windows.mu.Unlock()
 			if m.Name != "ShowToken" {
-				for _, d := range dialogs {
-					if s.holdsToken(d.Title + " " + d.Message) {
-						leaks = append(leaks, "dialog: "+d.Message)
+				for _, w := range shown {
+					if s.holdsToken(w.title + " " + w.text) {
+						leaks = append(leaks, "the token's window: "+w.text)
 					}
 				}
 			}
@@ -369,8 +379,9 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 				if len(out) != 1 || !out[0].IsNil() {
 					t.Fatalf("ShowToken returned %v", out)
 				}
-				if len(dialogs) != 1 || dialogs[0].Message != dialogText(token) || dialogs[0].Title != tokenDialogTitle(s.profile.Name) {
-					t.Errorf("Show token showed %+v, want one dialog titled %q showing the token", dialogs, tokenDialogTitle(s.profile.Name))
+				want := shownSecret{s.profile.ID, tokenWindowTitle(s.profile.Name), token}
+				if len(shown) != 1 || shown[0] != want {
+					t.Errorf("Show token showed %+v, want one window titled %q showing the token", shown, want.title)
 				}
 			case "CopyToken":
 				if !out[0].IsNil() {
@@ -401,8 +412,8 @@ func TestShowTokenSaysWhyWhenTheTokenCannotBeRead(t *testing.T) {
 	if err == nil {
 		t.Fatal("ShowToken of a missing profile succeeded")
 	}
-	if len(s.desk.dialogs) != 0 {
-		t.Errorf("a dialog showed for a missing profile: %+v", s.desk.dialogs)
+	if len(s.desk.dialogs) != 0 || len(s.windows.shown) != 0 {
+		t.Errorf("a window showed for a missing profile: %+v %+v", s.desk.dialogs, s.windows.shown)
 	}
 }
 
@@ -453,3 +464,78 @@ type failingClipboard struct{}
 
 func (failingClipboard) Copy(string) error { return errors.New("no display") }
 func (failingClipboard) Clear()            {}
+
+// Whatever signs a profile out or removes it also clears its copied token
+// from the clipboard and closes the window showing it; another profile's
+// copy stays.
+func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
+	for name, signOut := range map[string]func(s *signedIn) error{
+		"sign out": func(s *signedIn) error { _, err := s.app.SignOut(s.profile.ID); return err },
+		"remove":   func(s *signedIn) error { return s.app.RemoveProfile(s.profile.ID) },
+		"remove all data": func(s *signedIn) error {
+			return s.app.RemoveAllData()
+		},
+		"sign out of expired tokens": func(s *signedIn) error {
+			err := s.app.env.Profiles.Update(func(f *profiles.File) error {
+				p, _ := f.Find(s.profile.ID)
+				past := time.Now().Add(-time.Minute)
+				p.Token.ExpiresAt = &past
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			n, err := s.app.SignOutExpired()
+			if n != 1 {
+				s.t.Errorf("SignOutExpired signed out of %d profiles, want 1", n)
+			}
+			return err
+		},
+		"change the API host": func(s *signedIn) error {
+			_, err := s.app.UpdateProfile(s.profile.ID, NewProfile{
+				Name: s.profile.Name, ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI, Scopes: "profile zap",
+				AuthorizeURL: s.srv.AuthorizeURL(), APIBaseURL: "http://127.0.0.2:1",
+			})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newSignedIn(t)
+			if err := s.app.CopyToken(s.profile.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.app.ShowToken(s.profile.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := signOut(s); err != nil {
+				t.Fatal(err)
+			}
+			if s.clip.holds != "" {
+				t.Error("the token is still on the clipboard")
+			}
+			if s.windows.showing(s.profile.ID) != "" {
+				t.Error("the token's window is still open")
+			}
+		})
+	}
+}
+
+func TestSigningOutLeavesAnotherProfilesCopiedAndShownToken(t *testing.T) {
+	s := newSignedIn(t)
+	other, err := s.app.AddProfile(NewProfile{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.CopyToken(s.profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.ShowToken(s.profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.RemoveProfile(other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s.clip.holds != s.token || s.windows.showing(s.profile.ID) != s.token {
+		t.Error("removing another profile cleared this one's copied or shown token")
+	}
+}

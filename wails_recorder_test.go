@@ -162,3 +162,48 @@ func (c *recordingClipboard) Clear() {
 	c.holds = ""
 	c.cleared++
 }
+
+// recordingWindows is a secretWindows that remembers what each profile's
+// window shows; Show returns at once, as if the operator closed it.
+type recordingWindows struct {
+	mu     sync.Mutex
+	shown  []shownSecret     // every Show, in order
+	open   map[string]string // profile id -> the text its window shows
+	closed []string          // the profiles whose window was closed
+}
+
+type shownSecret struct{ profileID, title, text string }
+
+func (w *recordingWindows) Show(profileID, title, text string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.shown = append(w.shown, shownSecret{profileID, title, text})
+	if w.open == nil {
+		w.open = map[string]string{}
+	}
+	w.open[profileID] = text
+	return nil
+}
+
+func (w *recordingWindows) Close(profileID string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.open, profileID)
+	w.closed = append(w.closed, profileID)
+}
+
+func (w *recordingWindows) CloseAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for id := range w.open {
+		w.closed = append(w.closed, id)
+	}
+	clear(w.open)
+}
+
+// showing is what the window of a profile shows; "" when none is open.
+func (w *recordingWindows) showing(profileID string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.open[profileID]
+}
