@@ -36,6 +36,8 @@ type App struct {
 	mu       sync.Mutex
 	active   string             // the selected profile's id
 	cancelIn context.CancelFunc // cancels the sign-in in progress
+	silentIn bool               // the sign-in in progress is a silent renewal
+	endedIn  chan struct{}      // closed when the sign-in in progress has ended
 	signing  string             // the id of the profile signing in
 	notice   string             // a message for the operator at start-up
 
@@ -542,7 +544,7 @@ func (a *App) SignIn(id string, force bool) SignInOutcome {
 func (a *App) SignInWithBrowser(id string, force bool) SignInOutcome {
 	a.called("SignInWithBrowser")
 	a.selectProfile(id)
-	out, _ := a.run(id, func(ctx context.Context) (profiles.Profile, error) {
+	out, _ := a.run(id, false, func(ctx context.Context) (profiles.Profile, error) {
 		return a.service.SignInWithBrowser(ctx, id, signin.Options{Force: force, Timeout: signInTimeout})
 	})
 	wailsruntime.WindowUnminimise(a.ctx)
@@ -560,6 +562,7 @@ type PasteStart struct {
 // whose answer the operator will paste (CompletePaste).
 func (a *App) StartPaste(id string, force bool) (PasteStart, error) {
 	a.called("StartPaste")
+	a.stopSilent()
 	a.mu.Lock()
 	busy := a.cancelIn != nil
 	if !busy {
@@ -591,7 +594,7 @@ func (a *App) CompletePaste(address string) PasteOutcome {
 	if attempt == nil {
 		return PasteOutcome{SignInOutcome: SignInOutcome{Message: "No sign-in is waiting for an address. Start again."}}
 	}
-	out, err := a.run(attempt.Profile().ID, func(ctx context.Context) (profiles.Profile, error) {
+	out, err := a.run(attempt.Profile().ID, false, func(ctx context.Context) (profiles.Profile, error) {
 		return attempt.Complete(ctx, address)
 	})
 	retry := errors.Is(err, signin.ErrNotTheRedirect)
@@ -620,7 +623,7 @@ func (a *App) forgetPaste() {
 }
 
 func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
-	out, _ := a.run(id, func(ctx context.Context) (profiles.Profile, error) {
+	out, _ := a.run(id, opts.Silent, func(ctx context.Context) (profiles.Profile, error) {
 		return a.service.SignIn(ctx, id, opts)
 	})
 	return out
@@ -628,7 +631,12 @@ func (a *App) signIn(id string, opts signin.Options) SignInOutcome {
 
 // run runs one sign-in of any method, one at a time, and turns its end
 // into an outcome for the page; the error is for callers that branch on it.
-func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, error)) (SignInOutcome, error) {
+// A sign-in the operator asked for first stops a silent renewal under way
+// (stopSilent); silent tells which kind this one is.
+func (a *App) run(id string, silent bool, signIn func(context.Context) (profiles.Profile, error)) (SignInOutcome, error) {
+	if !silent {
+		a.stopSilent()
+	}
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.mu.Lock()
 	if a.cancelIn != nil {
@@ -639,14 +647,18 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 	}
 	a.signing = id
 	a.cancelIn = cancel
+	a.silentIn = silent
+	ended := make(chan struct{})
+	a.endedIn = ended
 	a.mu.Unlock()
 	defer func() {
 		a.mu.Lock()
-		a.cancelIn = nil
+		a.cancelIn, a.silentIn, a.endedIn = nil, false, nil
 		a.mu.Unlock()
 		cancel()
 		a.progress("done", "")
 		a.changed()
+		close(ended) // last: its "done" goes out before the next sign-in begins
 	}()
 
 	p, err := signIn(ctx)
@@ -674,6 +686,21 @@ func (a *App) run(id string, signIn func(context.Context) (profiles.Profile, err
 		out.Message = explain.Message(err)
 	}
 	return out, err
+}
+
+// stopSilent cancels a silent renewal under way and waits until it has
+// ended. Its window is hidden unless the provider asked for the operator, so
+// a sign-in the operator asks for meanwhile would otherwise be refused with
+// "a sign-in window is already open" while none can be seen; the renewal is
+// not tried again for the same token (renewal.Planner).
+func (a *App) stopSilent() {
+	a.mu.Lock()
+	cancel, ended, silent := a.cancelIn, a.endedIn, a.silentIn
+	a.mu.Unlock()
+	if silent && cancel != nil {
+		cancel()
+		<-ended
+	}
 }
 
 // CancelSignIn closes the sign-in window of the attempt in progress.
