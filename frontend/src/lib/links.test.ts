@@ -1,5 +1,8 @@
+import { render, screen } from '@testing-library/svelte'
+import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../test/fakeBackend'
+import Toasts from './components/Toasts.svelte'
 import { guardNavigation } from './links'
 
 let fake: FakeBackend
@@ -29,6 +32,17 @@ describe('guardNavigation', () => {
     const e = clickLink('https://docs.zapier.com/')
     expect(e.defaultPrevented).toBe(true)
     expect(fake.App.OpenURL).toHaveBeenCalledWith('https://docs.zapier.com/')
+  })
+
+  it('says so when Go refuses to open a link, until dismissed', async () => {
+    const refusal =
+      'Partnerdesk opens only Zapier’s pages and the pages of your profiles’ sign-in providers. This address was not opened.'
+    fake.App.OpenURL.mockRejectedValue(refusal)
+    render(Toasts)
+    clickLink('https://elsewhere.example/')
+    expect(await screen.findByRole('alert')).toHaveTextContent(refusal)
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 
   it('blocks other schemes without opening anything', () => {

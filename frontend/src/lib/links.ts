@@ -1,11 +1,12 @@
 // The main window shows only Partnerdesk's own pages. Web addresses open in the
 // system browser through Go, and nothing may navigate the window away.
 
-import { backend } from './api/backend'
+import { backend, errorMessage } from './api/backend'
+import { toasts } from './toasts.svelte'
 
-/** Opens url in the system browser. Errors are not the operator's to act on here. */
+/** Opens url in the system browser; when Go refuses it, says so in a toast. */
 export function openExternal(url: string): void {
-  backend.openURL(url).catch(() => {})
+  backend.openURL(url).catch((err) => toasts.error(errorMessage(err)))
 }
 
 /**

@@ -1,7 +1,8 @@
-// Short confirmations that fade on their own ("Signed in as …"). Errors never go
-// here: they stay inline, next to what failed, until the operator dismisses them.
+// Short confirmations that fade on their own ("Signed in as …"). Errors stay
+// inline, next to what failed; only one with nowhere inline to go (a link the app
+// would not open) is a toast, and it stays until the operator dismisses it.
 
-export type Toast = { id: number; message: string }
+export type Toast = { id: number; message: string; error: boolean }
 
 const SHOW_MS = 5000
 
@@ -11,8 +12,13 @@ class Toasts {
 
   show(message: string): void {
     const id = this.#next++
-    this.items.push({ id, message })
+    this.items.push({ id, message, error: false })
     setTimeout(() => this.dismiss(id), SHOW_MS)
+  }
+
+  /** An error with no place of its own on the page: it stays until dismissed. */
+  error(message: string): void {
+    this.items.push({ id: this.#next++, message, error: true })
   }
 
   dismiss(id: number): void {
