@@ -64,19 +64,18 @@ func TestA11ySignInCancelAgainCopyShowRejected(t *testing.T) {
 	s.waitText("Copied")
 	step("token copied")
 
-	// Show opens a native GTK dialog (Wails' message dialog; the bus names
-	// it "Information", after its kind, not its title).
+	// Show opens a native GTK window of its own, named by its title.
 	s.press("push button", "Show")
-	shown := s.find("alert", "")
-	s.checkNames("the token dialog")
+	shown := s.find("dialog", "Token of Acme")
+	s.checkNames("the token window")
 	if text := s.bus.WindowText(shown); !strings.Contains(text, second) {
-		t.Errorf("the token dialog does not show the token; it says:\n%s", text)
+		t.Errorf("the token window does not show the token; it says:\n%s", text)
 	}
 	if text := s.bus.WindowText(s.mainWindow()); strings.Contains(text, second) {
 		t.Error("the page shows the whole token")
 	}
-	s.pressIn(shown, "push button", "OK")
-	s.eventually("the token dialog closing", func() bool { return !strings.Contains(s.text(), second) })
+	s.pressIn(shown, "push button", "Close")
+	s.eventually("the token window closing", func() bool { return !strings.Contains(s.text(), second) })
 	step("token shown and closed")
 
 	// Zapier stops accepting the token (here: the keychain holds one it

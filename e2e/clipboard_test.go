@@ -178,11 +178,14 @@ func TestCopiedTokenIsOnTheClipboardOnlyAndGoneAfter45Seconds(t *testing.T) {
 		return findWindow("^Token of Acme$") != ""
 	})
 	screenshot(t, "show-token-dialog.png")
-	// GTK names an information dialog "Information" to screen readers;
-	// its window title names the profile (checked above).
-	dialog := findDialog(t, bus, root, "Information")
-	if text := bus.WindowText(dialog); !strings.Contains(text, token) {
+	// Screen readers name the window by its title, which names the profile.
+	dialog := findDialog(t, bus, root, "Token of Acme")
+	text := bus.WindowText(dialog)
+	if !strings.Contains(text, token) {
 		t.Errorf("the Show token window says %q, not the token", text)
+	}
+	if !strings.Contains(text, "Anyone who sees your screen can use it") {
+		t.Errorf("the Show token window does not warn that anyone who sees the screen can use the token; it says %q", text)
 	}
 	page, err := bus.Find(ctx, root, "document web", "Partnerdesk")
 	if err != nil {
@@ -195,7 +198,7 @@ func TestCopiedTokenIsOnTheClipboardOnlyAndGoneAfter45Seconds(t *testing.T) {
 		t.Error("the Show token window put the token on PRIMARY")
 	}
 	t.Logf("%s: the token's window checked", time.Since(copied).Round(time.Second))
-	key(t, findWindow("^Token of Acme$"), "Return") // OK closes it
+	key(t, findWindow("^Token of Acme$"), "Return") // Close has the focus
 	eventually(t, 20*time.Second, "the Show token window closing", func() bool {
 		return findWindow("^Token of Acme$") == ""
 	})
