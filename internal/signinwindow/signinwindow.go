@@ -16,8 +16,9 @@
 // computer) load in any frame, and only a main-frame navigation to the
 // redirect_uri ends the attempt (one from an iframe is blocked and ignored).
 //
-// The package also holds SecretClipboard, the app's clipboard for tokens,
-// because GTK calls must run on the GTK thread this package already drives.
+// The package also holds SecretClipboard, the app's clipboard for tokens, and
+// SecretWindows, the small window Show token opens, because GTK calls must
+// run on the GTK thread this package already drives.
 //
 // The package does not parse or judge the redirect (internal/oauth does) and
 // stores nothing but the web data the provider's pages leave behind.
