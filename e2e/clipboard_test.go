@@ -52,9 +52,9 @@ func copyTokenInTheApp(t *testing.T, main, token string) time.Time {
 	return time.Now()
 }
 
-// pressInApp waits for an enabled control with the role and name under
-// root and presses it through its accessible action.
-func pressInApp(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string) {
+// enabledControl waits for an enabled control with the role and name under
+// root.
+func enabledControl(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string) atspi.Node {
 	t.Helper()
 	var n atspi.Node
 	eventually(t, 30*time.Second, "the "+role+" "+name, func() bool {
@@ -64,7 +64,14 @@ func pressInApp(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string
 		n, err = bus.Find(ctx, root, role, name)
 		return err == nil && n.States.Is(atspi.StateEnabled)
 	})
-	if err := bus.Press(n); err != nil {
+	return n
+}
+
+// pressInApp waits for an enabled control with the role and name under
+// root and presses it through its accessible action.
+func pressInApp(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string) {
+	t.Helper()
+	if err := bus.Press(enabledControl(t, bus, root, role, name)); err != nil {
 		t.Fatalf("press %s %q: %v", role, name, err)
 	}
 }
@@ -73,15 +80,7 @@ func pressInApp(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string
 // root and gives it the keyboard focus.
 func focusInApp(t *testing.T, bus *atspi.Bus, root atspi.Node, role, name string) {
 	t.Helper()
-	var n atspi.Node
-	eventually(t, 30*time.Second, "the "+role+" "+name, func() bool {
-		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-		defer cancel()
-		var err error
-		n, err = bus.Find(ctx, root, role, name)
-		return err == nil && n.States.Is(atspi.StateEnabled)
-	})
-	if err := bus.Focus(n); err != nil {
+	if err := bus.Focus(enabledControl(t, bus, root, role, name)); err != nil {
 		t.Fatalf("focus %s %q: %v", role, name, err)
 	}
 }
