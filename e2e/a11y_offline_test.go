@@ -3,11 +3,8 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"os/exec"
-	"strings"
 	"testing"
 )
 
@@ -70,27 +67,4 @@ func TestA11yOfflineRowsAsOfLightThemeCancels(t *testing.T) {
 	s.waitText("7 rows")
 	s.checkNames("saved rows, Zapier out of reach")
 	step("offline: saved rows as of " + m[1])
-}
-
-// stoppableSandbox is sandboxWith, with a function that stops the sandbox
-// (Zapier out of reach) before the test ends.
-func (o *operator) stoppableSandbox(approve string, flags ...string) (base string, stop func()) {
-	o.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, flags...)
-	cmd := o.command(ctx, args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		o.t.Fatal(err)
-	}
-	stop = func() { cancel(); cmd.Wait() }
-	o.t.Cleanup(stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		o.t.Fatalf("sandbox printed no URL: %v", err)
-	}
-	return strings.TrimSpace(line), stop
 }

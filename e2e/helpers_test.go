@@ -130,6 +130,18 @@ func (o *operator) sandbox(approve string) string {
 // more flags (such as --zaps 10000) and returns its base URL.
 func (o *operator) sandboxWith(approve string, flags ...string) string {
 	o.t.Helper()
+	base, _ := o.stoppableSandbox(approve, flags...)
+	if u, err := url.Parse(base); err != nil || u.Hostname() != "127.0.0.1" {
+		o.t.Fatalf("sandbox URL %q is not on 127.0.0.1", base)
+	}
+	return base
+}
+
+// stoppableSandbox starts `partnerdesk sandbox` with the given answer mode
+// and more flags and returns its base URL and a function that stops it
+// (Zapier out of reach) before the test ends.
+func (o *operator) stoppableSandbox(approve string, flags ...string) (base string, stop func()) {
+	o.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, flags...)
 	cmd := o.command(ctx, args...)
@@ -140,16 +152,13 @@ func (o *operator) sandboxWith(approve string, flags ...string) string {
 	if err := cmd.Start(); err != nil {
 		o.t.Fatal(err)
 	}
-	o.t.Cleanup(func() { cancel(); cmd.Wait() })
+	stop = func() { cancel(); cmd.Wait() }
+	o.t.Cleanup(stop)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		o.t.Fatalf("sandbox printed no URL: %v", err)
 	}
-	base := strings.TrimSpace(line)
-	if u, err := url.Parse(base); err != nil || u.Hostname() != "127.0.0.1" {
-		o.t.Fatalf("sandbox URL %q is not on 127.0.0.1", base)
-	}
-	return base
+	return strings.TrimSpace(line), stop
 }
 
 const sandboxClient = "partnerdesk-sandbox"
