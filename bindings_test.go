@@ -417,12 +417,20 @@ func TestShowTokenSaysWhyWhenTheTokenCannotBeRead(t *testing.T) {
 	}
 }
 
-func TestSigningOutClearsTheClipboardOnlyOfItsOwnToken(t *testing.T) {
-	s := newSignedIn(t)
+// addOtherProfile adds a second profile, not signed in, beside the one
+// signed in.
+func (s *signedIn) addOtherProfile(t *testing.T) ProfileView {
+	t.Helper()
 	other, err := s.app.AddProfile(NewProfile{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return other
+}
+
+func TestSigningOutClearsTheClipboardOnlyOfItsOwnToken(t *testing.T) {
+	s := newSignedIn(t)
+	other := s.addOtherProfile(t)
 	if err := s.app.CopyToken(s.profile.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -522,10 +530,7 @@ func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
 
 func TestSigningOutLeavesAnotherProfilesCopiedAndShownToken(t *testing.T) {
 	s := newSignedIn(t)
-	other, err := s.app.AddProfile(NewProfile{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := s.addOtherProfile(t)
 	if err := s.app.CopyToken(s.profile.ID); err != nil {
 		t.Fatal(err)
 	}
