@@ -10,6 +10,8 @@
 // other is refused with retry) or 'pending' (CompletePaste never answers).
 // window.__emit(name, payload) fires a Go event from the test script.
 // window.__cspViolations collects Content-Security-Policy violations.
+// App binds exactly the methods Go binds: src/test/fakeWails.test.ts checks it against the
+// bindings generated from Go.
 
 // eslint-disable-next-line no-unused-vars
 function installFakeWails(scenario) {
@@ -201,9 +203,12 @@ function installFakeWails(scenario) {
           return later(n, 200)
         },
         MaskedToken: () => later('zpk_…9f3a', 60),
-        ShowToken: () => later('zpk_live_7Hq2mVx9cR4tLw8bN3kYp6dFs1gJz5eA0u9f3a', 60),
+        // Go shows the token in a native window and returns nothing to the page.
+        ShowToken: () => later(undefined, 60),
         ExportProfile: (id) => later(`/home/ada/${find(id).name}.pdprofile`, 200),
-        ImportProfileFile: () => later(null, 200),
+        ImportProfileFile: () => later({ profile: null, pending: null }, 200),
+        ConfirmImport: (id) => Promise.reject(`The profile file ${id} is no longer waiting. Import it again.`),
+        CancelImport: async () => {},
         KeepTokensInMemory: () => {
           state.keychain = { problem: '', sessionOnly: true }
           setTimeout(() => window.__emit('state:changed'), 50)
@@ -229,6 +234,7 @@ function installFakeWails(scenario) {
           setTimeout(() => window.__emit('resource:error', { jobId, kind: 'cancelled', message: '', scope: '' }), 10)
         },
         CopyRow: () => later(undefined, 20),
+        FrontendReady: async () => {},
       },
     },
   }

@@ -39,6 +39,7 @@ export function launchChromium() {
       '--no-sandbox',
       '--headless',
       '--disable-gpu',
+      '--disable-quic',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
