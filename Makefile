@@ -8,7 +8,7 @@ GO_TAGS := webkit2_41
 LDFLAGS := -X main.version=$(VERSION)
 BIN := build/bin/partnerdesk
 
-.PHONY: run build deps deps-test frontend test test-bindings test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
+.PHONY: run build deps deps-test frontend test test-bindings test-axe test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
 
 run: build
 	./$(BIN)
@@ -32,7 +32,7 @@ frontend: deps
 	cd frontend && npm run build --silent
 	@out=$$(wails generate module -tags $(GO_TAGS) 2>&1) || { echo "$$out"; exit 1; }
 
-test: deps-test frontend test-bindings test-go test-fuzz test-frontend test-keychain test-display build test-e2e test-windows test-report
+test: deps-test frontend test-bindings test-go test-fuzz test-frontend test-axe test-keychain test-display build test-e2e test-windows test-report
 
 # The Go tests run through scripts/go-test.sh, which shows go test's usual
 # output and keeps a record in build/test-logs/ for test-report.
@@ -53,6 +53,11 @@ test-fuzz:
 
 test-frontend:
 	cd frontend && npm run check && npm test
+
+# axe-core over every scene of the built page (fake Go side) in headless Chromium,
+# light and dark: fails on any serious or critical violation (~2 min).
+test-axe: frontend
+	cd frontend && node scripts/axe.mjs
 
 # The committed bindings are what Go generates now (make frontend regenerated them):
 # the page and its fake are type-checked against what the Go side really binds.
