@@ -8,7 +8,7 @@ GO_TAGS := webkit2_41
 LDFLAGS := -X main.version=$(VERSION)
 BIN := build/bin/partnerdesk
 
-.PHONY: run build deps deps-test frontend test test-bindings test-axe test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report bench package clean
+.PHONY: run build deps deps-test frontend test test-bindings test-axe test-go test-fuzz test-frontend test-keychain test-display test-e2e test-windows test-report screenshots bench package clean
 
 run: build
 	./$(BIN)
@@ -91,6 +91,14 @@ test-windows:
 test-report:
 	@go run ./scripts/testlog report scripts/must-run.txt \
 		$(TEST_LOGS)/test-go.json $(TEST_LOGS)/test-keychain.json $(TEST_LOGS)/test-display.json $(TEST_LOGS)/test-e2e.json
+
+# Pictures of the real app (not the fake), driven through its accessibility tree
+# against its built-in sandbox, light and dark, into docs/screenshots/ (~1 min);
+# the four README.md shows are made 900 px wide beside them.
+README_SHOTS := welcome account browse all-tokens
+screenshots: build
+	scripts/desktop-session.sh go test -tags $(GO_TAGS),e2e,screenshots -count=1 -run '^TestScreenshots$$' -v ./e2e/
+	for n in $(README_SHOTS); do convert docs/screenshots/$$n-light.png -resize 900x -strip -colors 256 PNG8:docs/screenshots/$$n.png; done
 
 # Partnerdesk against a bare Wails app, built in the same run, under Xvfb;
 # also runs `go test -bench` of every package. Prints a table (~5-10 min).
