@@ -53,7 +53,7 @@ func TestA11yFirstRunSignInVerifySignOut(t *testing.T) {
 	}
 	p, _ = o.saved("Sandbox")
 	if !p.Token.SignedIn || p.Token.Identity == nil {
-		t.Errorf("profiles.json does not record the sign-in: %+v", p.Token)
+		t.Fatalf("profiles.json does not record the sign-in: %+v", p.Token)
 	}
 	for _, scope := range p.Scopes {
 		if !slices.Contains(p.Token.Scopes, scope) {
