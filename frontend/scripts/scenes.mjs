@@ -329,18 +329,12 @@ export const scenes = [
   {
     name: 'browse-offline',
     scenario: { state: state('p-acme'), browse: { mode: 'offline' } },
-    act: async (page) => {
-      await openBrowse(page)
-      await page.getByTestId('cached').waitFor()
-    },
+    act: browseUntil((page) => page.getByTestId('cached')),
   },
   {
     name: 'browse-cached-refreshing',
     scenario: { state: state('p-acme'), browse: { mode: 'cached' } },
-    act: async (page) => {
-      await openBrowse(page)
-      await page.getByTestId('cached').waitFor()
-    },
+    act: browseUntil((page) => page.getByTestId('cached')),
   },
   {
     name: 'browse-rate-limited',
@@ -354,18 +348,12 @@ export const scenes = [
   {
     name: 'browse-token-invalid',
     scenario: { state: state('p-acme'), browse: { mode: 'token-invalid' } },
-    act: async (page) => {
-      await openBrowse(page)
-      await page.getByRole('alert').waitFor()
-    },
+    act: browseUntil((page) => page.getByRole('alert')),
   },
   {
     name: 'browse-server-error',
     scenario: { state: state('p-acme'), browse: { mode: 'server' } },
-    act: async (page) => {
-      await openBrowse(page)
-      await page.getByRole('alert').waitFor()
-    },
+    act: browseUntil((page) => page.getByRole('alert')),
   },
   {
     name: 'browse-missing-scope',
@@ -405,6 +393,14 @@ export const scenes = [
     },
   },
 ]
+
+/** A scene that opens Browse and waits until locate(page) is on the page. */
+function browseUntil(locate) {
+  return async (page) => {
+    await openBrowse(page)
+    await locate(page).waitFor()
+  }
+}
 
 async function openBrowse(page) {
   await page.getByRole('tab', { name: 'Browse' }).click()
