@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../test/fakeBackend'
-import Toasts from './components/Toasts.svelte'
+import Toasts from './ui/Toasts.svelte'
 import { guardNavigation } from './links'
 
 let fake: FakeBackend

@@ -2,7 +2,7 @@
 // system browser through Go, and nothing may navigate the window away.
 
 import { backend, errorMessage } from './api/backend'
-import { toasts } from './toasts.svelte'
+import { toasts } from './ui/toasts.svelte'
 
 /** Opens url in the system browser; when Go refuses it, says so in a toast. */
 export function openExternal(url: string): void {

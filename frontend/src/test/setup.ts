@@ -2,7 +2,7 @@ import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
 import { browser } from '../lib/browse.svelte'
 import { signIn } from '../lib/signin.svelte'
-import { toasts } from '../lib/toasts.svelte'
+import { toasts } from '../lib/ui/toasts.svelte'
 import { removeFakeBackend } from './fakeBackend'
 
 // jsdom has no layout, so no ResizeObserver: Svelte's bind:clientWidth/clientHeight

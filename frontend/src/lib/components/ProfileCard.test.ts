@@ -7,7 +7,7 @@ import { makeProfile, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
 import type { SignInOutcome } from '../api/types'
 import { formatAbsolute } from '../format'
-import { toasts } from '../toasts.svelte'
+import { toasts } from '../ui/toasts.svelte'
 import ProfileCard from './ProfileCard.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')

@@ -6,7 +6,7 @@ import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
 import { makeProfile, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
 import { formatAbsolute } from '../format'
-import { toasts } from '../toasts.svelte'
+import { toasts } from '../ui/toasts.svelte'
 import type { ProfileView } from '../api/types'
 import TokenOverview from './TokenOverview.svelte'
 
