@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
-import type { PendingImport } from '../api/types'
+import type { PendingImport } from '../../lib/api/types'
 import ImportTrustDialog from './ImportTrustDialog.svelte'
 
 const PENDING: PendingImport = {

@@ -4,7 +4,7 @@ import { tick } from 'svelte'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
 import { makeProfile, signedInProfile } from '../../test/fixtures'
-import type { PasteOutcome } from '../api/types'
+import type { PasteOutcome } from '../../lib/api/types'
 import PasteSignIn from './PasteSignIn.svelte'
 
 const REDIRECT = 'https://acme.example/oauth/zapier'

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
 import { makeProfile, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
-import { formatAbsolute } from '../format'
-import { toasts } from '../ui/toasts.svelte'
-import type { ProfileView } from '../api/types'
+import { formatAbsolute } from '../../lib/format'
+import { toasts } from '../../lib/ui/toasts.svelte'
+import type { ProfileView } from '../../lib/api/types'
 import TokenOverview from './TokenOverview.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')
