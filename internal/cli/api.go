@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"partnerdesk/internal/browse"
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
@@ -49,28 +50,27 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 		// else the client_id.
 		ep = partnerapi.Endpoint{ID: target.Path, Path: target.Path, Auth: partnerapi.AuthEither, Paging: partnerapi.PagingNone}
 	}
-	client, sent, err := env.service().APIClient(ctx, *p, ep)
-	if err != nil {
-		return err
-	}
-	client.OnWait = func(w partnerapi.Wait) {
-		fmt.Fprintln(env.Stderr, WaitMessage(w))
-	}
+	lister := &browse.Lister{Access: env.service(), Rejected: func(_ profiles.Profile, markErr error) {
+		if markErr != nil {
+			fmt.Fprintln(env.Stderr, explain.Message(markErr))
+		}
+	}}
+	wait := func(w partnerapi.Wait) { fmt.Fprintln(env.Stderr, WaitMessage(w)) }
 
 	var out any
 	if *paginate && ep.Paging != partnerapi.PagingNone {
 		items := []json.RawMessage{}
-		err = client.List(ctx, ep, partnerapi.ListOptions{Params: target.Query(), PageSize: pageSizeOf(target.Query()), All: true},
-			func(pg partnerapi.Page) error {
+		_, err = lister.List(ctx, browse.Request{Profile: *p, Endpoint: ep, Params: target.Query(), PageSize: pageSizeOf(target.Query()), All: true},
+			browse.Handler{Wait: wait, Page: func(pg partnerapi.Page) error {
 				items = append(items, pg.Items...)
 				return nil
-			})
+			}})
 		out = items
 	} else {
-		out, err = client.Get(ctx, target.String(), nil)
+		out, err = lister.Get(ctx, *p, ep, target.String(), wait)
 	}
 	if err != nil {
-		return apiFailure(env, p, sent, err)
+		return apiFailure(err)
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -91,17 +91,12 @@ func pageSizeOf(q url.Values) int {
 	return 0
 }
 
-// apiFailure records a rejected token and turns err into the command's
-// error, with the exit code the contract gives it.
-func apiFailure(env *Env, p *profiles.Profile, sent partnerapi.Credential, err error) error {
+// apiFailure turns err into the command's error, with the exit code the
+// contract gives it (browse.Lister has marked a rejected token already).
+func apiFailure(err error) error {
 	var paramErr *partnerapi.ParamError
-	switch {
-	case errors.As(err, &paramErr):
+	if errors.As(err, &paramErr) {
 		return usagef("%s", explain.Message(err))
-	case sent == partnerapi.CredentialToken && errors.Is(err, partnerapi.ErrTokenRejected):
-		if markErr := env.service().MarkRejected(p.ID); markErr != nil {
-			fmt.Fprintln(env.Stderr, explain.Message(markErr))
-		}
 	}
 	return err
 }

@@ -1,0 +1,539 @@
+package desktop
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"partnerdesk/internal/browse"
+	"partnerdesk/internal/cache"
+	"partnerdesk/internal/explain"
+	"partnerdesk/internal/partnerapi"
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/vault"
+)
+
+// Browse is the resource browser's service: which Partner API lists a
+// profile can read, and fetches of them that stream their rows to the page
+// as "resource:page" events, pause visibly ("resource:wait") and end in a
+// last page or a "resource:error". Each fetch goes through the one list use
+// case (internal/browse): the copy saved on this computer first, then the
+// live pages, then the result saved for offline use.
+//
+// The page gets only what its table shows (each row's id, address and
+// cells, in the columns' order); the items as the API sent them stay here,
+// one copy per list the page shows, and the detail, JSON and copy actions
+// ask for them by row id. ReleaseList drops a list the operator left.
+// Tokens stay in Go: no method or event carries one.
+type Browse struct {
+	cfg    BrowseConfig
+	lister *browse.Lister
+	ctx    context.Context
+	stop   context.CancelFunc
+
+	mu    sync.Mutex
+	next  int
+	jobs  map[string]*fetchJob   // the fetches under way, by job id
+	lists map[listKey]*shownList // the items of the rows the page holds
+	saved map[listKey]time.Time  // lists a fetch of this session saved whole, and when
+}
+
+// BrowseConfig is what Browse is built over.
+type BrowseConfig struct {
+	// Profile finds a profile by its id.
+	Profile func(id string) (profiles.Profile, error)
+	// Access makes the API clients (reading the token from the keychain)
+	// and marks a refused token: the sign-in service.
+	Access   browse.Access
+	Platform Platform
+	// TokenRejected is told after Zapier refused a profile's token, which
+	// is then already marked so (the page is to be told, and a silent
+	// renewal tried). Optional.
+	TokenRejected func(profiles.Profile)
+}
+
+// NewBrowse returns the resource browser's service.
+func NewBrowse(cfg BrowseConfig) *Browse {
+	b := &Browse{cfg: cfg, jobs: map[string]*fetchJob{}, lists: map[listKey]*shownList{}, saved: map[listKey]time.Time{}}
+	b.ctx, b.stop = context.WithCancel(context.Background())
+	b.lister = &browse.Lister{Access: cfg.Access, Log: slog.Default(), Rejected: func(p profiles.Profile, markErr error) {
+		if markErr != nil && !errors.Is(markErr, profiles.ErrUnknown) {
+			slog.Warn("could not mark the token invalid", "err", markErr)
+		}
+		if cfg.TokenRejected != nil {
+			cfg.TokenRejected(p)
+		}
+	}}
+	return b
+}
+
+// Stop cancels every fetch under way; for the app's shutdown.
+func (b *Browse) Stop() { b.stop() }
+
+// Events the page listens to.
+const (
+	EventResourcePage  = "resource:page"
+	EventResourceWait  = "resource:wait"
+	EventResourceError = "resource:error"
+)
+
+// ResourceInfo is one list of the API and whether the profile can read it now.
+type ResourceInfo struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Path        string   `json:"path"`
+	Auth        string   `json:"auth"` // token, client_id, either or none
+	Scope       string   `json:"scope"`
+	NeedsParams []string `json:"needsParams"`
+	Available   bool     `json:"available"`
+	Reason      string   `json:"reason"` // why not, in the operator's words; "" when available
+	Columns     []Column `json:"columns"`
+}
+
+// Column is a column of a resource's table.
+type Column struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+}
+
+// ResourcePage is the payload of "resource:page": the next rows of a job.
+// Each row is one array: its id, its page on the web ("" when none), then
+// its cells in the order of the resource's columns. Arrays, not objects:
+// 10,000 rows travel to the page and live there in a third of the room.
+type ResourcePage struct {
+	JobID      string     `json:"jobId"`
+	ResourceID string     `json:"resourceId"`
+	ProfileID  string     `json:"profileId"`
+	Rows       [][]string `json:"rows"`
+	Fetched    int        `json:"fetched"` // rows of this job so far, these included
+	Total      *int       `json:"total"`   // what the API says the list holds; null when it does not say
+	Done       bool       `json:"done"`    // no more events follow for this job
+	HasMore    bool       `json:"hasMore"` // the API has more pages than were fetched
+	FromCache  bool       `json:"fromCache"`
+	AsOf       *string    `json:"asOf"` // RFC 3339, when the cached rows were fetched; null for live rows
+}
+
+// ResourceWait is the payload of "resource:wait": the fetch pauses.
+type ResourceWait struct {
+	JobID      string `json:"jobId"`
+	ResourceID string `json:"resourceId"`
+	ProfileID  string `json:"profileId"`
+	Seconds    int    `json:"seconds"`
+	// Kind is "rate-limited" (Zapier asked to wait) or "retry" (a back-off
+	// after a server error or a time-out).
+	Kind string `json:"kind"`
+	// Reason says why, without the seconds: the page counts them down.
+	Reason string `json:"reason"`
+}
+
+// ResourceError is the payload of "resource:error": the job ended without
+// finishing.
+type ResourceError struct {
+	JobID      string `json:"jobId"`
+	ResourceID string `json:"resourceId"`
+	ProfileID  string `json:"profileId"`
+	Kind       string `json:"kind"` // token-invalid, missing-scope, rate-limited, offline, server, cancelled, other
+	Message    string `json:"message"`
+	Scope      string `json:"scope"` // the scope to add, for missing-scope
+}
+
+type fetchJob struct {
+	id     string
+	list   listKey
+	params map[string]string
+	cancel context.CancelFunc
+}
+
+// listKey names one list of one profile.
+type listKey struct{ profileID, resourceID string }
+
+// shownList is what Go keeps of a list the page shows: the items as the
+// API sent them, and where each row id is among them.
+type shownList struct {
+	jobID string
+	items []json.RawMessage
+	at    map[string]int // row id → index in items (the first of equal ids)
+}
+
+// ListResources lists the API's lists and whether the profile can read each
+// one now, judging by what is known of its token.
+func (b *Browse) ListResources(profileID string) ([]ResourceInfo, error) {
+	called("ListResources")
+	p, err := b.cfg.Profile(profileID)
+	if err != nil {
+		return nil, errors.New(explain.Message(err))
+	}
+	access := signin.Access(p, time.Now())
+	var out []ResourceInfo
+	for _, ep := range partnerapi.Endpoints() {
+		info := ResourceInfo{
+			ID: ep.ID, Title: ep.Title, Path: ep.Path, Auth: string(ep.Auth), Scope: ep.Scope(),
+			NeedsParams: append([]string{}, ep.Required...), Columns: []Column{},
+		}
+		for _, c := range ep.Columns {
+			info.Columns = append(info.Columns, Column{Key: c.Key, Title: c.Title})
+		}
+		_, err := ep.Check(access)
+		info.Available = err == nil
+		info.Reason = unavailableReason(p, err)
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// unavailableReason says why a profile cannot read a list now.
+func unavailableReason(p profiles.Profile, err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, partnerapi.ErrNeedsToken) && p.Token.SignedIn && p.Token.Invalid:
+		return "Zapier no longer accepts this profile's token. Sign in again to see this."
+	case errors.Is(err, partnerapi.ErrNeedsToken) && p.Token.SignedIn && p.Token.Expired(time.Now()):
+		return "This profile's token has expired. Sign in again to see this."
+	case errors.Is(err, partnerapi.ErrNeedsToken):
+		return "Sign in to see this: Zapier shows it only to a signed-in account."
+	case errors.Is(err, partnerapi.ErrClientIDRejected):
+		return "This profile has no client ID, and this list needs one."
+	}
+	return explain.Message(err)
+}
+
+// FetchResource starts fetching a list and returns the job's id at once.
+// The rows arrive as "resource:page" events: the cached copy first, when
+// there is one (fromCache), then the live pages; with all=false only the
+// first page. The job ends with a page whose done is true, or a
+// "resource:error". A fetch of the same list for the same profile that is
+// still running is cancelled.
+func (b *Browse) FetchResource(profileID, resourceID string, all bool, params map[string]string) (string, error) {
+	called("FetchResource")
+	return b.fetch(profileID, resourceID, all, params, false)
+}
+
+// ReopenList shows again a list the operator left (ReleaseList): the rows
+// this session last loaded whole, read back from the copy saved on this
+// computer as live rows, without asking Zapier again. When there is no such
+// copy it fetches the first page, as FetchResource does.
+func (b *Browse) ReopenList(profileID, resourceID string, params map[string]string) (string, error) {
+	called("ReopenList")
+	return b.fetch(profileID, resourceID, false, params, true)
+}
+
+func (b *Browse) fetch(profileID, resourceID string, all bool, params map[string]string, reopen bool) (string, error) {
+	p, err := b.cfg.Profile(profileID)
+	if err != nil {
+		return "", errors.New(explain.Message(err))
+	}
+	ep, ok := partnerapi.EndpointByID(resourceID)
+	if !ok {
+		return "", fmt.Errorf("Partnerdesk does not know the list %q.", resourceID)
+	}
+	clean := map[string]string{}
+	for k, v := range params {
+		if v != "" {
+			clean[k] = v
+		}
+	}
+	for _, name := range ep.Required {
+		if clean[name] == "" {
+			return "", errors.New(explain.Message(&partnerapi.ParamError{Endpoint: ep.ID, Param: name}))
+		}
+	}
+
+	ctx, cancel := context.WithCancel(b.ctx)
+	key := listKey{profileID, resourceID}
+	b.mu.Lock()
+	for _, other := range b.jobs {
+		if other.list == key {
+			other.cancel()
+		}
+	}
+	b.next++
+	job := &fetchJob{id: "fetch-" + strconv.Itoa(b.next), list: key, params: clean, cancel: cancel}
+	b.jobs[job.id] = job
+	savedAt, restorable := b.saved[key]
+	b.mu.Unlock()
+
+	go func() {
+		defer func() {
+			cancel()
+			b.mu.Lock()
+			delete(b.jobs, job.id)
+			b.mu.Unlock()
+		}()
+		if reopen && restorable && b.restore(ctx, job, ep, savedAt) {
+			return
+		}
+		b.run(ctx, job, p, ep, all)
+	}()
+	return job.id, nil
+}
+
+// CancelFetch stops a fetch; it ends with a "resource:error" of kind
+// cancelled. An unknown or finished job is ignored.
+func (b *Browse) CancelFetch(jobID string) {
+	called("CancelFetch")
+	b.mu.Lock()
+	job := b.jobs[jobID]
+	b.mu.Unlock()
+	if job != nil {
+		job.cancel()
+	}
+}
+
+// ReleaseList forgets the rows of a list the operator left: its fetch
+// under way stops (silently: the page has let go of it too) and the items
+// kept for it go, memory returned to the system at once. The copy saved
+// on disk stays (ReopenList shows it again).
+func (b *Browse) ReleaseList(profileID, resourceID string) {
+	called("ReleaseList")
+	key := listKey{profileID, resourceID}
+	b.mu.Lock()
+	for _, job := range b.jobs {
+		if job.list == key {
+			job.cancel()
+		}
+	}
+	_, held := b.lists[key]
+	delete(b.lists, key)
+	b.mu.Unlock()
+	if held {
+		// Go hands freed memory back to the system over minutes; a list
+		// of 10,000 rows is worth doing it now.
+		go debug.FreeOSMemory()
+	}
+}
+
+// RowJSON is one row's item as the API sent it, indented: for the detail
+// and JSON views, which ask when they open.
+func (b *Browse) RowJSON(profileID, resourceID, rowID string) (string, error) {
+	called("RowJSON")
+	return b.rowsJSON(listKey{profileID, resourceID}, []string{rowID}, false)
+}
+
+// RowsJSON is the items of some rows as one indented JSON array, in the
+// order asked: for the JSON view of many rows.
+func (b *Browse) RowsJSON(profileID, resourceID string, rowIDs []string) (string, error) {
+	called("RowsJSON")
+	return b.rowsJSON(listKey{profileID, resourceID}, rowIDs, true)
+}
+
+// CopyRows puts the items of some rows on the clipboard as indented JSON:
+// one row as an object, asArray (or several) as an array.
+func (b *Browse) CopyRows(profileID, resourceID string, rowIDs []string, asArray bool) error {
+	called("CopyRows")
+	text, err := b.rowsJSON(listKey{profileID, resourceID}, rowIDs, asArray || len(rowIDs) != 1)
+	if err != nil {
+		return err
+	}
+	if err := b.cfg.Platform.CopyText(text); err != nil {
+		return errors.New("The rows could not be put on the clipboard. Try again.")
+	}
+	return nil
+}
+
+var errRowsGone = errors.New("These rows are no longer loaded. Load the list again, then try again.")
+
+func (b *Browse) rowsJSON(key listKey, rowIDs []string, asArray bool) (string, error) {
+	b.mu.Lock()
+	list := b.lists[key]
+	items := make([]json.RawMessage, 0, len(rowIDs))
+	for _, id := range rowIDs {
+		if list == nil {
+			break
+		}
+		if i, ok := list.at[id]; ok {
+			items = append(items, list.items[i])
+		}
+	}
+	b.mu.Unlock()
+	if len(items) != len(rowIDs) {
+		return "", errRowsGone
+	}
+	var v any = items
+	if !asArray {
+		v = items[0]
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return "", errors.New("These rows could not be turned into JSON.")
+	}
+	return string(out), nil
+}
+
+// hold records the items of a page the page is about to show: the job's
+// first page (and the first live one after the saved copy) replaces what
+// the list held, later pages add to it, as the page does with its rows. A
+// job that was cancelled (a newer one started, or the list was released)
+// holds nothing: it is cancelled under the same lock.
+func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessage, ids []string, replace bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ctx.Err() != nil {
+		return false
+	}
+	list := b.lists[job.list]
+	if replace || list == nil || list.jobID != job.id {
+		list = &shownList{jobID: job.id, at: map[string]int{}}
+		b.lists[job.list] = list
+	}
+	for i, id := range ids {
+		if _, dup := list.at[id]; !dup {
+			list.at[id] = len(list.items) + i
+		}
+	}
+	list.items = append(list.items, items...)
+	return true
+}
+
+// run is one job: the saved rows, then the live pages, then the saved copy
+// replaced (internal/browse), or an error event.
+func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep partnerapi.Endpoint, all bool) {
+	page := func(rows [][]string, fetched, total int, done, more bool) ResourcePage {
+		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
+			Rows: rows, Fetched: fetched, Done: done, HasMore: more}
+		if total >= 0 {
+			pg.Total = &total
+		}
+		return pg
+	}
+	emit := b.cfg.Platform.Emit
+	params := url.Values{}
+	for k, v := range job.params {
+		params.Set(k, v)
+	}
+	replace := true // the next page replaces the list's rows
+	var last ResourcePage
+	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
+		Saved: func(saved cache.Entry) {
+			rows, ids := rowsOf(ep, saved.Items, 0)
+			if !b.hold(ctx, job, saved.Items, ids, true) {
+				return
+			}
+			pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
+			pg.FromCache = true
+			asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
+			pg.AsOf = &asOf
+			emit(EventResourcePage, pg)
+		},
+		Wait: func(w partnerapi.Wait) {
+			kind, reason := explain.Wait(w)
+			emit(EventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
+				Seconds: int((w.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
+		},
+		Page: func(pg partnerapi.Page) error {
+			rows, ids := rowsOf(ep, pg.Items, pg.Fetched-len(pg.Items))
+			if !b.hold(ctx, job, pg.Items, ids, replace) {
+				return context.Canceled
+			}
+			replace = false
+			out := page(rows, pg.Fetched, pg.Total, !pg.More || !all, pg.More)
+			if out.Done {
+				last = out // the done page waits until the list is saved
+			} else {
+				emit(EventResourcePage, out)
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		e := ResourceError{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID}
+		e.Kind, e.Scope = errorKind(ctx, err)
+		e.Message = explain.Message(err)
+		if e.Kind == "cancelled" {
+			e.Message = "Stopped."
+		}
+		emit(EventResourceError, e)
+		return
+	}
+	if !last.HasMore {
+		b.mu.Lock()
+		b.saved[job.list] = time.Now()
+		b.mu.Unlock()
+	}
+	emit(EventResourcePage, last)
+}
+
+// restore shows the copy a fetch of this session saved whole as the list's
+// live rows; false when it is gone or was replaced since (by the CLI, or an
+// older app), and the caller fetches instead.
+func (b *Browse) restore(ctx context.Context, job *fetchJob, ep partnerapi.Endpoint, savedAt time.Time) bool {
+	saved, err := cache.Load(job.list.profileID, ep.ID, paramsOrNil(job.params))
+	if err != nil || !saved.Complete || saved.FetchedAt.After(savedAt) || savedAt.Sub(saved.FetchedAt) > time.Minute {
+		return false
+	}
+	rows, ids := rowsOf(ep, saved.Items, 0)
+	if !b.hold(ctx, job, saved.Items, ids, true) {
+		return true // a newer job took over: it shows the list
+	}
+	pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
+		Rows: rows, Fetched: len(rows), Done: true}
+	if saved.Total >= 0 {
+		pg.Total = &saved.Total
+	}
+	b.cfg.Platform.Emit(EventResourcePage, pg)
+	return true
+}
+
+func paramsOrNil(params map[string]string) map[string]string {
+	if len(params) == 0 {
+		return nil
+	}
+	return params
+}
+
+// rowsOf turns raw items into the page's rows ([id, url, cells...]) and
+// their ids; first is the index of the first item in its list, which names
+// an item without an id.
+func rowsOf(ep partnerapi.Endpoint, items []json.RawMessage, first int) (rows [][]string, ids []string) {
+	rows = make([][]string, len(items))
+	ids = make([]string, len(items))
+	for i, it := range items {
+		r := ep.Row(it)
+		if r.ID == "" {
+			r.ID = "#" + strconv.Itoa(first+i) // an item without an id still needs a key
+		}
+		row := make([]string, 2, 2+len(ep.Columns))
+		row[0], row[1] = r.ID, r.URL
+		for _, c := range ep.Columns {
+			row = append(row, r.Cells[c.Key])
+		}
+		rows[i], ids[i] = row, r.ID
+	}
+	return rows, ids
+}
+
+// errorKind sorts an error for the page, and names the scope to add when one
+// is missing.
+func errorKind(ctx context.Context, err error) (kind, scope string) {
+	var (
+		apiErr   *partnerapi.APIError
+		scopeErr *partnerapi.ScopeError
+		netErr   *partnerapi.NetworkError
+		gaveUp   *partnerapi.GaveUpError
+	)
+	switch {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return "cancelled", ""
+	case errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, partnerapi.ErrNeedsToken), errors.Is(err, vault.ErrNotFound):
+		return "token-invalid", ""
+	case errors.As(err, &scopeErr):
+		return "missing-scope", scopeErr.Scope
+	case errors.As(err, &apiErr) && apiErr.Status == 403 && apiErr.Scope != "":
+		return "missing-scope", apiErr.Scope
+	case errors.As(err, &apiErr) && apiErr.Status == 429:
+		return "rate-limited", ""
+	case errors.As(err, &netErr):
+		return "offline", ""
+	case errors.As(err, &gaveUp), errors.As(err, &apiErr) && apiErr.Status >= 500:
+		return "server", ""
+	}
+	return "other", ""
+}

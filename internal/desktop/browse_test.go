@@ -1,0 +1,489 @@
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/zalando/go-keyring"
+
+	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin"
+	"partnerdesk/internal/vault"
+)
+
+// event is one event the service emitted.
+type event struct {
+	name    string
+	payload any
+}
+
+// browsePlatform records what Browse sends to the page and puts on the
+// clipboard; Browse needs nothing else of the platform.
+type browsePlatform struct {
+	Platform // nil: any other call fails the test loudly
+	b        *browser
+}
+
+func (p browsePlatform) Emit(name string, payload any) {
+	b := p.b
+	b.mu.Lock()
+	b.events = append(b.events, event{name, payload})
+	b.mu.Unlock()
+	select {
+	case b.more <- struct{}{}:
+	default:
+	}
+}
+
+func (p browsePlatform) CopyText(text string) error {
+	p.b.mu.Lock()
+	p.b.copied = append(p.b.copied, text)
+	p.b.mu.Unlock()
+	return nil
+}
+
+// browser is a Browse over temp stores and a sandbox on 127.0.0.1, with the
+// events it emits collected instead of sent to a window.
+type browser struct {
+	t        *testing.T
+	browse   *Browse
+	store    *profiles.Store
+	keychain *vault.Vault
+	srv      *sandbox.Server
+	profile  profiles.Profile
+	token    string
+	rejected []string // profiles TokenRejected was told of
+
+	mu     sync.Mutex
+	events []event
+	copied []string
+	more   chan struct{}
+}
+
+func newBrowser(t *testing.T, opts sandbox.Options, scopes string) *browser {
+	t.Helper()
+	keyring.MockInit()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mock-keyring")
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"} {
+		t.Setenv(k, t.TempDir())
+	}
+	xdg.Reload()
+	t.Cleanup(xdg.Reload)
+	opts.Approve = sandbox.ApproveAuto
+	opts.KeyFile = filepath.Join(t.TempDir(), "key")
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+
+	b := &browser{t: t, srv: srv, store: profiles.NewStore(), keychain: vault.New(), more: make(chan struct{}, 1)}
+	service := &signin.Service{Profiles: b.store, Vault: b.keychain}
+	b.browse = NewBrowse(BrowseConfig{
+		Profile:  b.profileByID,
+		Access:   service,
+		Platform: browsePlatform{b: b},
+		TokenRejected: func(p profiles.Profile) {
+			b.mu.Lock()
+			b.rejected = append(b.rejected, p.ID)
+			b.mu.Unlock()
+		},
+	})
+	t.Cleanup(b.browse.Stop)
+
+	err = b.store.Update(func(f *profiles.File) error {
+		p, err := f.Add(profiles.Profile{Name: "acme", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
+			AuthorizeURL: srv.AuthorizeURL(), APIBaseURL: srv.URL(), Scopes: strings.Fields(scopes)})
+		if err != nil {
+			return err
+		}
+		b.profile = *p
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scopes != "" {
+		b.signIn(scopes)
+	}
+	return b
+}
+
+// profileByID finds a profile in the test's store.
+func (b *browser) profileByID(id string) (profiles.Profile, error) {
+	f, err := b.store.Load()
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	p, ok := f.Find(id)
+	if !ok || p.ID != id {
+		return profiles.Profile{}, fmt.Errorf("%w: the profile was removed", profiles.ErrUnknown)
+	}
+	return *p, nil
+}
+
+// signIn stores a sandbox token for the profile, as a sign-in would.
+func (b *browser) signIn(scopes string) {
+	t := b.t
+	q := url.Values{"client_id": {sandbox.ClientID}, "redirect_uri": {sandbox.RedirectURI}, "response_type": {"token"}, "scope": {scopes}, "state": {"s"}}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(b.srv.AuthorizeURL() + "?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	frag, _ := url.ParseQuery(loc.Fragment)
+	b.token = frag.Get("access_token")
+	b.setToken(b.token, strings.Fields(scopes))
+}
+
+func (b *browser) setToken(token string, scopes []string) {
+	if err := b.keychain.Set(context.Background(), b.profile.ID, token); err != nil {
+		b.t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	exp := now.Add(10 * time.Hour)
+	b.store.Update(func(f *profiles.File) error {
+		p, _ := f.Find(b.profile.ID)
+		p.Token = profiles.TokenMeta{SignedIn: true, ObtainedAt: &now, ExpiresAt: &exp, Scopes: scopes}
+		return nil
+	})
+}
+
+// until waits for the job's last event (a done page or an error) and
+// returns every event of the job.
+func (b *browser) until(jobID string) []event {
+	b.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		b.mu.Lock()
+		var mine []event
+		finished := false
+		for _, e := range b.events {
+			switch p := e.payload.(type) {
+			case ResourcePage:
+				if p.JobID == jobID {
+					mine = append(mine, e)
+					finished = finished || p.Done
+				}
+			case ResourceWait:
+				if p.JobID == jobID {
+					mine = append(mine, e)
+				}
+			case ResourceError:
+				if p.JobID == jobID {
+					mine = append(mine, e)
+					finished = true
+				}
+			default:
+				mine = append(mine, e)
+			}
+		}
+		b.mu.Unlock()
+		if finished {
+			return mine
+		}
+		select {
+		case <-b.more:
+		case <-deadline:
+			b.t.Fatalf("job %s did not finish; events so far: %+v", jobID, mine)
+		}
+	}
+}
+
+func (b *browser) fetch(resource string, all bool, params map[string]string) []event {
+	b.t.Helper()
+	id, err := b.browse.FetchResource(b.profile.ID, resource, all, params)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.until(id)
+}
+
+func pagesOf(events []event) (cached, live []ResourcePage) {
+	for _, e := range events {
+		if p, ok := e.payload.(ResourcePage); ok {
+			if p.FromCache {
+				cached = append(cached, p)
+			} else {
+				live = append(live, p)
+			}
+		}
+	}
+	return cached, live
+}
+
+func errorOf(events []event) *ResourceError {
+	for _, e := range events {
+		if p, ok := e.payload.(ResourceError); ok {
+			return &p
+		}
+	}
+	return nil
+}
+
+func TestListResourcesSaysWhatTheProfileCanReadNow(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "")
+	infos := func() map[string]ResourceInfo {
+		list, err := b.browse.ListResources(b.profile.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]ResourceInfo{}
+		for _, r := range list {
+			m[r.ID] = r
+		}
+		return m
+	}
+	before := infos()
+	if len(before) != 10 {
+		t.Fatalf("%d resources, want the 10 read endpoints", len(before))
+	}
+	for id, want := range map[string]bool{"v1/zaps": false, "v1/profiles/me": false, "v1/apps": true, "v1/zap-templates": true, "v1/categories": true, "v2/apps": true} {
+		if r := before[id]; r.Available != want || (r.Reason == "") == !want {
+			t.Errorf("signed out, %s: available %v, reason %q", id, r.Available, r.Reason)
+		}
+	}
+	if r := before["v1/zaps"]; !strings.Contains(r.Reason, "Sign in") || r.Auth != "token" || r.Scope != "zap" || len(r.Columns) != 4 {
+		t.Errorf("v1/zaps signed out: %+v", r)
+	}
+	if r := before["v2/actions"]; len(r.NeedsParams) != 1 || r.NeedsParams[0] != "app" || r.Auth != "either" {
+		t.Errorf("v2/actions: %+v", r)
+	}
+
+	b.signIn("profile zap")
+	after := infos()
+	if r := after["v1/zaps"]; !r.Available || r.Reason != "" {
+		t.Errorf("signed in, v1/zaps: %+v", r)
+	}
+	if r := after["v2/zap-runs"]; r.Available || !strings.Contains(r.Reason, `"zap:runs"`) {
+		t.Errorf("v2/zap-runs without its scope: %+v", r)
+	}
+	out, _ := json.Marshal(after)
+	if strings.Contains(string(out), b.token) {
+		t.Error("ListResources sent the token")
+	}
+}
+
+func TestFetchStreamsEveryPageThenCachesAndShowsTheCacheFirstNextTime(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
+	events := b.fetch("v1/zaps", true, nil)
+	cached, live := pagesOf(events)
+	if len(cached) != 0 || len(live) != 3 {
+		t.Fatalf("%d cached and %d live pages, want 0 and 3 of 100", len(cached), len(live))
+	}
+	ids := map[string]bool{}
+	for i, p := range live {
+		for _, r := range p.Rows {
+			// id, address, then the columns: title, state, app, modified
+			if len(r) != 6 || r[0] == "" || ids[r[0]] || r[2] == "" || !strings.HasPrefix(r[1], b.srv.URL()) {
+				t.Fatalf("row %q", r)
+			}
+			ids[r[0]] = true
+		}
+		if p.Total == nil || *p.Total != 250 || p.Fetched != len(ids) || p.Done != (i == 2) || p.AsOf != nil {
+			t.Errorf("page %d: total %v fetched %d done %v", i, p.Total, p.Fetched, p.Done)
+		}
+	}
+
+	again := b.fetch("v1/zaps", false, nil)
+	cached, live = pagesOf(again)
+	if len(cached) != 1 || len(cached[0].Rows) != 250 || cached[0].AsOf == nil || cached[0].Done {
+		t.Fatalf("the second fetch's cached pages: %+v", cached)
+	}
+	if _, err := time.Parse(time.RFC3339, *cached[0].AsOf); err != nil {
+		t.Errorf("asOf %q: %v", *cached[0].AsOf, err)
+	}
+	if len(live) != 1 || len(live[0].Rows) != 100 || !live[0].Done || !live[0].HasMore {
+		t.Errorf("the first page only: %d live pages", len(live))
+	}
+	for _, e := range append(events, again...) {
+		out, _ := json.Marshal(e.payload)
+		if strings.Contains(string(out), b.token) {
+			t.Fatalf("an event carried the token: %s", e.name)
+		}
+	}
+}
+
+func TestOfflineShowsTheCachedRowsThenSaysSo(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 30}, "profile zap")
+	b.fetch("v1/zaps", true, nil)
+	b.srv.Close()
+	events := b.fetch("v1/zaps", true, nil)
+	cached, live := pagesOf(events)
+	e := errorOf(events)
+	if len(cached) != 1 || len(cached[0].Rows) != 30 || len(live) != 0 || e == nil || e.Kind != "offline" {
+		t.Fatalf("cached %d, live %d, error %+v; want the 30 cached rows, then offline", len(cached), len(live), e)
+	}
+	if !strings.Contains(e.Message, "could not reach") {
+		t.Errorf("message %q", e.Message)
+	}
+}
+
+func TestARejectedTokenMarksTheProfileAndSaysSo(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	b.setToken("sbx_garbage", []string{"profile", "zap"})
+	events := b.fetch("v2/zaps", false, nil)
+	if e := errorOf(events); e == nil || e.Kind != "token-invalid" {
+		t.Fatalf("error %+v, want token-invalid", e)
+	}
+	b.mu.Lock()
+	told := len(b.rejected) == 1 && b.rejected[0] == b.profile.ID
+	b.mu.Unlock()
+	if !told {
+		t.Error("TokenRejected was not told")
+	}
+	p, _ := b.profileByID(b.profile.ID)
+	if !p.Token.Invalid {
+		t.Error("the profile's token is not marked invalid")
+	}
+	// The lists that take a client_id still work.
+	if _, live := pagesOf(b.fetch("v2/apps", false, nil)); len(live) != 1 {
+		t.Error("v2/apps did not fall back to the client_id")
+	}
+}
+
+func TestAMissingScopeIsNamed(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "profile zap")
+	e := errorOf(b.fetch("v2/zap-runs", false, nil))
+	if e == nil || e.Kind != "missing-scope" || e.Scope != "zap:runs" || !strings.Contains(e.Message, "zap:runs") {
+		t.Fatalf("error %+v", e)
+	}
+}
+
+func TestAFetchWaitsOutARateLimitVisiblyAndCanBeCancelled(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{RateLimit: 1}, "profile zap") // then a minute's wait
+	// 200 apps are two pages of 100: the second waits.
+	id, err := b.browse.FetchResource(b.profile.ID, "v1/apps", true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wait *ResourceWait
+	deadline := time.After(30 * time.Second)
+	for wait == nil {
+		select {
+		case <-b.more:
+		case <-deadline:
+			t.Fatal("no resource:wait came")
+		}
+		b.mu.Lock()
+		for _, e := range b.events {
+			if w, ok := e.payload.(ResourceWait); ok && w.JobID == id {
+				wait = &w
+			}
+		}
+		b.mu.Unlock()
+	}
+	if wait.Seconds < 50 || wait.Seconds > 60 || wait.Kind != "rate-limited" || !strings.Contains(wait.Reason, "slow down") || strings.ContainsAny(wait.Reason, "0123456789") {
+		t.Errorf("wait %+v", wait)
+	}
+	b.browse.CancelFetch(id)
+	if e := errorOf(b.until(id)); e == nil || e.Kind != "cancelled" {
+		t.Errorf("error %+v, want cancelled", e)
+	}
+}
+
+func TestFetchRefusesWhatItCannotStart(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{}, "")
+	if _, err := b.browse.FetchResource(b.profile.ID, "v2/actions", false, nil); err == nil || !strings.Contains(err.Error(), `"app"`) {
+		t.Errorf("v2/actions without an app: %v", err)
+	}
+	if _, err := b.browse.FetchResource(b.profile.ID, "v9/nothing", false, nil); err == nil {
+		t.Error("an unknown resource was accepted")
+	}
+	if _, err := b.browse.FetchResource("p_nobody", "v1/apps", false, nil); err == nil {
+		t.Error("an unknown profile was accepted")
+	}
+	if e := errorOf(b.fetch("v1/zaps", false, nil)); e == nil || e.Kind != "token-invalid" || !strings.Contains(e.Message, "Sign in") {
+		t.Errorf("v1/zaps signed out: %+v", e)
+	}
+}
+
+// The page holds only the table's columns; the item as the API sent it is
+// asked for by row id when the detail, JSON or copy needs it.
+func TestTheItemsOfTheRowsShownAreAskedForByID(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 150}, "profile zap")
+	_, live := pagesOf(b.fetch("v1/zaps", true, nil))
+	first, last := live[0].Rows[0][0], live[1].Rows[len(live[1].Rows)-1][0]
+
+	one, err := b.browse.RowJSON(b.profile.ID, "v1/zaps", last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item map[string]any
+	if err := json.Unmarshal([]byte(one), &item); err != nil || fmt.Sprint(item["id"]) != last || item["title"] == nil {
+		t.Fatalf("RowJSON of %s: %v %s", last, err, one)
+	}
+	if !strings.Contains(one, "\n  ") {
+		t.Errorf("RowJSON is not indented: %.80s", one)
+	}
+	many, err := b.browse.RowsJSON(b.profile.ID, "v1/zaps", []string{last, first})
+	var items []map[string]any
+	if err != nil || json.Unmarshal([]byte(many), &items) != nil || len(items) != 2 || fmt.Sprint(items[0]["id"]) != last {
+		t.Fatalf("RowsJSON: %v %.200s", err, many)
+	}
+	if err := b.browse.CopyRows(b.profile.ID, "v1/zaps", []string{first}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.browse.CopyRows(b.profile.ID, "v1/zaps", []string{first}, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.copied) != 2 || !strings.HasPrefix(b.copied[0], "{") || !strings.HasPrefix(b.copied[1], "[") {
+		t.Errorf("copied %.100q", b.copied)
+	}
+	if _, err := b.browse.RowJSON(b.profile.ID, "v1/zaps", "no-such-row"); err == nil {
+		t.Error("a row that is not loaded was given")
+	}
+}
+
+// A list the operator left is forgotten (its items go), and shown again
+// from the copy saved on disk without asking Zapier, as live rows.
+func TestAReleasedListIsForgottenAndReopensFromTheSavedCopy(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
+	_, live := pagesOf(b.fetch("v1/zaps", true, nil))
+	row := live[0].Rows[0][0]
+	b.browse.ReleaseList(b.profile.ID, "v1/zaps")
+	if _, err := b.browse.RowJSON(b.profile.ID, "v1/zaps", row); err == nil {
+		t.Fatal("a released list still gives its rows")
+	}
+
+	b.srv.Close() // reopening asks Zapier nothing
+	id, err := b.browse.ReopenList(b.profile.ID, "v1/zaps", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := b.until(id)
+	cached, live := pagesOf(events)
+	if e := errorOf(events); e != nil || len(cached) != 0 || len(live) != 1 || len(live[0].Rows) != 250 || !live[0].Done || live[0].HasMore || live[0].AsOf != nil {
+		t.Fatalf("reopened: error %+v, %d cached pages, live %+v", e, len(cached), live)
+	}
+	if _, err := b.browse.RowJSON(b.profile.ID, "v1/zaps", row); err != nil {
+		t.Errorf("the reopened list does not give its rows: %v", err)
+	}
+}
+
+// A list never loaded whole this session is fetched again on reopening.
+func TestReopeningAListNotLoadedWholeFetchesItsFirstPage(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
+	b.fetch("v1/zaps", false, nil)
+	b.browse.ReleaseList(b.profile.ID, "v1/zaps")
+	id, err := b.browse.ReopenList(b.profile.ID, "v1/zaps", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, live := pagesOf(b.until(id))
+	if len(cached) != 1 || len(live) != 1 || len(live[0].Rows) != 100 || !live[0].HasMore {
+		t.Fatalf("%d cached and %d live pages, want the saved copy then the first page", len(cached), len(live))
+	}
+}
