@@ -1,11 +1,12 @@
 module partnerdesk
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/adrg/xdg v0.5.3
 	github.com/wailsapp/wails/v2 v2.15.0
 	github.com/zalando/go-keyring v0.2.6
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

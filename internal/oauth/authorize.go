@@ -35,7 +35,7 @@ type Request struct {
 // already carries one of them is refused rather than silently overridden.
 var authorizeParams = []string{"client_id", "redirect_uri", "response_type", "scope", "approval_prompt", "state"}
 
-// URL builds the authorize URL: client_id, redirect_uri, response_type=token,
+// URL builds the implicit grant's authorize URL: client_id, redirect_uri, response_type=token,
 // scope (the scopes joined by a space, written %20), approval_prompt and
 // state, each percent-encoded, after any query parameters AuthorizeURL
 // already has. Scopes are split on white space, and empty or repeated ones
@@ -45,6 +45,15 @@ var authorizeParams = []string{"client_id", "redirect_uri", "response_type", "sc
 // It refuses an empty State, because ParseRedirect rejects every reply to a
 // request sent without one.
 func (r Request) URL() (string, error) {
+	return r.build("token", nil)
+}
+
+// param is one query parameter build adds after the common ones.
+type param struct{ key, value string }
+
+// build makes the authorize URL with the given response_type, and extra
+// parameters (the code grant's PKCE challenge) added before state.
+func (r Request) build(responseType string, extra []param) (string, error) {
 	if strings.TrimSpace(r.ClientID) == "" {
 		return "", errors.New("The profile has no client ID. Enter the client ID the provider gave you.")
 	}
@@ -83,6 +92,11 @@ func (r Request) URL() (string, error) {
 			return "", fmt.Errorf("The authorize address already contains %s; remove it, the app adds it itself.", k)
 		}
 	}
+	for _, p := range extra {
+		if _, ok := existing[p.key]; ok {
+			return "", fmt.Errorf("The authorize address already contains %s; remove it, the app adds it itself.", p.key)
+		}
+	}
 
 	var q strings.Builder
 	q.WriteString(strings.TrimSuffix(u.RawQuery, "&"))
@@ -96,12 +110,15 @@ func (r Request) URL() (string, error) {
 	}
 	add("client_id", r.ClientID)
 	add("redirect_uri", r.RedirectURI)
-	add("response_type", "token")
+	add("response_type", responseType)
 	if scopes := normalizeScopes(r.Scopes); len(scopes) > 0 {
 		add("scope", strings.Join(scopes, " "))
 	}
 	if r.Prompt != "" {
 		add("approval_prompt", string(r.Prompt))
+	}
+	for _, p := range extra {
+		add(p.key, p.value)
 	}
 	add("state", r.State)
 

@@ -60,6 +60,8 @@ type ProviderError struct {
 	Code        string // error, e.g. "access_denied"
 	Description string // error_description, "" when none
 	URI         string // error_uri, "" when none or not a web address
+
+	codeGrant bool // the reply to a code-grant sign-in: some advice differs
 }
 
 const (
@@ -78,9 +80,17 @@ func (e *ProviderError) Error() string {
 	case "invalid_request":
 		msg = "The provider rejected the sign-in request. Check the profile's client ID and redirect address."
 	case "unauthorized_client":
-		msg = "The provider does not let this client ID sign in this way. Check the profile's client ID, or ask the provider to allow it the implicit grant."
+		if e.codeGrant {
+			msg = "The provider does not let this client ID sign in with a client secret. Check the profile's client ID, or set the profile to the sign-in without a client secret."
+		} else {
+			msg = "The provider does not let this client ID sign in this way. Check the profile's client ID, or ask the provider to allow it the implicit grant."
+		}
 	case "unsupported_response_type":
-		msg = "The provider no longer hands out tokens directly to apps (it refused response_type=token). Ask the provider how this client ID should sign in now."
+		if e.codeGrant {
+			msg = "The provider does not hand out sign-in codes to this app (it refused response_type=code). Set the profile to the sign-in without a client secret."
+		} else {
+			msg = "The provider no longer hands out tokens directly to apps (it refused response_type=token). Ask the provider how this client ID should sign in now."
+		}
 	case "invalid_scope":
 		msg = "The provider does not accept the scopes this profile asks for: check the profile's scopes."
 	case "server_error":

@@ -123,11 +123,11 @@ func readReply(raw string) (map[string]string, error) {
 	}
 	rest, fragment, _ := strings.Cut(raw, "#")
 	_, query, _ := strings.Cut(rest, "?")
-	q, err := readParams(query)
+	q, err := readParams(query, replyParams)
 	if err != nil {
 		return nil, err
 	}
-	f, err := readParams(fragment)
+	f, err := readParams(fragment, replyParams)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +144,10 @@ func readReply(raw string) (map[string]string, error) {
 }
 
 // readParams parses one form-encoded part the way url.ParseQuery does, but
-// fails on the first error and on a known parameter given twice.
-func readParams(s string) (map[string]string, error) {
+// fails on the first error and on a known parameter given twice. known maps
+// the parameters to read to their names in operator words; others are
+// ignored.
+func readParams(s string, known map[string]string) (map[string]string, error) {
 	out := make(map[string]string)
 	if strings.Count(s, "&") >= maxParams {
 		return nil, malformed("it has too many parts")
@@ -168,8 +170,8 @@ func readParams(s string) (map[string]string, error) {
 		if err != nil {
 			return nil, malformed("it contains a broken %-code")
 		}
-		name, known := replyParams[key]
-		if !known {
+		name, ok := known[key]
+		if !ok {
 			continue
 		}
 		if _, dup := out[key]; dup {

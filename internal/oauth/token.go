@@ -10,24 +10,28 @@ import (
 	"time"
 )
 
-// Token is what a successful redirect carries. It never shows its secret:
+// Token is what a sign-in or a refresh gives. It never shows its secrets:
 // String, GoString, Format (every fmt verb) and LogValue give a redacted
 // summary, and MarshalJSON, MarshalText and GobEncode refuse, so the token
 // cannot end up in a log or a file by accident. Only AccessToken itself holds
-// the secret. (fmt cannot be stopped from printing a Token held in an
+// the secret, and RefreshToken the other. (fmt cannot be stopped from printing a Token held in an
 // unexported struct field; do not keep one there.)
 type Token struct {
 	AccessToken string        // the secret
 	TokenType   string        // as received, e.g. "Bearer"
 	ExpiresIn   time.Duration // 0 when the provider sent none
 	Scopes      []string      // granted; the requested ones when the provider sent no scope
+	// RefreshToken, a secret too, renews the access token without a window:
+	// the code grant's token endpoint gives one; the implicit grant never.
+	RefreshToken string
 }
 
 // errNoSerialize is returned by every marshalling method of Token.
 var errNoSerialize = errors.New("An access token is never written out as text or data; keep it in the keychain.")
 
 // String returns a redacted summary such as
-// "Bearer token (40 chars, scope zap profile, expires in 10h0m0s)".
+// "Bearer token (40 chars, scope zap profile, expires in 10h0m0s)", which
+// ends with ", renewable" when a refresh token comes with it.
 func (t Token) String() string {
 	if t.AccessToken == "" {
 		return "no token"
@@ -47,6 +51,9 @@ func (t Token) String() string {
 		b.WriteString(", expires in ")
 		b.WriteString(t.ExpiresIn.String())
 	}
+	if t.RefreshToken != "" {
+		b.WriteString(", renewable")
+	}
 	b.WriteString(")")
 	return b.String()
 }
@@ -61,8 +68,12 @@ func (t Token) GoString() string {
 		}
 		scopes = "[]string{" + strings.Join(q, ", ") + "}"
 	}
-	return fmt.Sprintf("oauth.Token{AccessToken: \"[redacted, %d chars]\", TokenType: %q, ExpiresIn: %d, Scopes: %s}",
-		len(t.AccessToken), t.typeName(), int64(t.ExpiresIn), scopes)
+	refresh := ""
+	if t.RefreshToken != "" {
+		refresh = fmt.Sprintf(", RefreshToken: \"[redacted, %d chars]\"", len(t.RefreshToken))
+	}
+	return fmt.Sprintf("oauth.Token{AccessToken: \"[redacted, %d chars]\", TokenType: %q, ExpiresIn: %d, Scopes: %s%s}",
+		len(t.AccessToken), t.typeName(), int64(t.ExpiresIn), scopes, refresh)
 }
 
 // Format makes every fmt verb print the redacted form: %#v uses GoString,
@@ -75,14 +86,19 @@ func (t Token) Format(f fmt.State, verb rune) {
 	io.WriteString(f, t.String())
 }
 
-// LogValue gives log/slog a redacted group: type, chars, scope, expires_in.
+// LogValue gives log/slog a redacted group: type, chars, scope, expires_in,
+// and renewable when a refresh token comes with it.
 func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(
+	attrs := []slog.Attr{
 		slog.String("type", t.typeName()),
 		slog.Int("chars", len(t.AccessToken)),
 		slog.String("scope", t.scopeText()),
 		slog.Duration("expires_in", t.ExpiresIn),
-	)
+	}
+	if t.RefreshToken != "" {
+		attrs = append(attrs, slog.Bool("renewable", true))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // MarshalJSON refuses: a Token is not meant to be written as JSON.
@@ -118,7 +134,7 @@ func (t Token) safeScopes() []string {
 	}
 	out := make([]string, 0, len(t.Scopes))
 	for _, s := range t.Scopes {
-		if s = sanitizeText(s, 64); s != "" && s != t.AccessToken {
+		if s = sanitizeText(s, 64); s != "" && s != t.AccessToken && s != t.RefreshToken {
 			out = append(out, s)
 		}
 	}
