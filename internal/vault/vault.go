@@ -1,7 +1,9 @@
 // Package vault keeps each profile's access token in the OS keychain
 // through go-keyring: service "partnerdesk", user = the profile's stable id,
 // secret = exactly the access token, so other tools can read it too
-// (secret-tool lookup service partnerdesk username ID).
+// (secret-tool lookup service partnerdesk username ID). A code-grant
+// profile's refresh token and client secret are entries of their own
+// (RefreshTokenUser, ClientSecretUser), read and written with the same calls.
 //
 // What it adds to go-keyring: a hard time-out on every call (a locked Secret
 // Service can otherwise wait forever on its unlock prompt), a "waiting for
@@ -111,7 +113,7 @@ func New() *Vault {
 
 // Get returns the token stored for the profile, or ErrNotFound.
 func (v *Vault) Get(ctx context.Context, profileID string) (string, error) {
-	what := fmt.Sprintf("read token for profile %q", profileID)
+	what := "read " + entryName(profileID)
 	if err := checkProfileID(profileID); err != nil {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
@@ -127,7 +129,7 @@ func (v *Vault) Get(ctx context.Context, profileID string) (string, error) {
 // A token must be printable ASCII (RFC 6749's VSCHAR), which rules out
 // newlines and other control characters.
 func (v *Vault) Set(ctx context.Context, profileID, token string) error {
-	what := fmt.Sprintf("save token for profile %q", profileID)
+	what := "save " + entryName(profileID)
 	if err := checkProfileID(profileID); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -144,7 +146,7 @@ func (v *Vault) Set(ctx context.Context, profileID, token string) error {
 
 // Delete removes the profile's token; ErrNotFound when nothing was stored.
 func (v *Vault) Delete(ctx context.Context, profileID string) error {
-	what := fmt.Sprintf("delete token for profile %q", profileID)
+	what := "delete " + entryName(profileID)
 	if err := checkProfileID(profileID); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
