@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
-import { browser } from '../lib/browse.svelte'
+import { browser } from '../features/browse/browse.svelte'
 import { signIn } from '../lib/signin.svelte'
 import { toasts } from '../lib/ui/toasts.svelte'
 import { removeFakeBackend } from './fakeBackend'

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { installFakeBackend, type FakeBackend } from '../../test/fakeBackend'
 import { makeResource, makeRows, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
-import type { ProfileView, ResourceInfo } from '../api/types'
-import { formatAbsolute } from '../format'
-import { filterRows, rowJSON } from '../resources'
+import type { ProfileView, ResourceInfo } from '../../lib/api/types'
+import { formatAbsolute } from '../../lib/format'
+import { filterRows, rowJSON } from './resources'
 import ResourcePanel from './ResourcePanel.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')

@@ -6,7 +6,7 @@
 import { render } from '@testing-library/svelte'
 import { bench, describe } from 'vitest'
 import { makeResource, makeRows } from '../../test/fixtures'
-import { filterRows, sortRows } from '../resources'
+import { filterRows, sortRows } from './resources'
 import ResourceTable from './ResourceTable.svelte'
 
 const columns = makeResource().columns

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { installFakeBackend } from '../test/fakeBackend'
-import { makeRows } from '../test/fixtures'
+import { installFakeBackend } from '../../test/fakeBackend'
+import { makeRows } from '../../test/fixtures'
 import { browser } from './browse.svelte'
 
 const ROWS = makeRows(300)

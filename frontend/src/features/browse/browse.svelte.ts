@@ -7,8 +7,8 @@
 // (so the table never empties while a reload runs); later pages are appended. Go may
 // send the saved copy first (fromCache): live rows then replace it.
 
-import { backend, errorMessage, onResourceError, onResourcePage, onResourceWait } from './api/backend'
-import type { ResourceError, ResourceErrorKind, ResourceInfo, ResourcePage, ResourceWait, Row } from './api/types'
+import { backend, errorMessage, onResourceError, onResourcePage, onResourceWait } from '../../lib/api/backend'
+import type { ResourceError, ResourceErrorKind, ResourceInfo, ResourcePage, ResourceWait, Row } from '../../lib/api/types'
 import type { Sort } from './resources'
 
 /** idle: nothing asked yet; loading: a job runs; done, failed, cancelled: how the last one ended. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { makeRows } from '../test/fixtures'
-import type { Row } from './api/types'
+import { makeRows } from '../../test/fixtures'
+import type { Row } from '../../lib/api/types'
 import {
   addScopeCommand,
   columnTemplate,

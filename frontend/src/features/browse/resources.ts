@@ -2,9 +2,9 @@
 // and sorting loaded rows, how a cell and a row read. No Svelte, no Go: tests call
 // these directly.
 
-import type { AuthKind, Column, ResourceErrorKind, ResourceInfo, Row } from './api/types'
-import { parseTime, type FormatOptions } from './format'
-import type { ProfileStatus } from './status'
+import type { AuthKind, Column, ResourceErrorKind, ResourceInfo, Row } from '../../lib/api/types'
+import { parseTime, type FormatOptions } from '../../lib/format'
+import type { ProfileStatus } from '../../lib/status'
 
 /** The small label beside each resource: what it needs to be called. */
 export const AUTH_LABEL: Record<AuthKind, string> = {
