@@ -141,6 +141,9 @@ func (s *Server) authenticate(r *http.Request, scopes []string) (claims, *authFa
 	if err != nil {
 		return claims{}, invalid(err.Error())
 	}
+	if c.Chain != "" && s.chains.revoked(c.Chain) {
+		return claims{}, invalid("the access token was revoked because its authorization code was used twice")
+	}
 	if _, ok := s.clients[c.ClientID]; !ok {
 		return claims{}, &authFailure{http.StatusForbidden, realm + `, error="invalid_token"`,
 			"Invalid authentication: the access token was issued to a client that this sandbox does not register."}

@@ -67,23 +67,27 @@ func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oauth/authorize", s.serveAuthorize)
 	mux.HandleFunc("POST /oauth/authorize/{$}", s.serveDecision)
 	mux.HandleFunc("POST /oauth/authorize", s.serveDecision)
+	mux.HandleFunc("POST /oauth/token/{$}", s.serveToken)
+	mux.HandleFunc("POST /oauth/token", s.serveToken)
 }
 
 // authRequest is a checked authorize request.
 type authRequest struct {
 	clientID       string
 	redirectURI    string
+	responseType   string   // "token" (the implicit grant) or "code"
 	scopes         []string // known, without repeats, in the order asked
 	state          string
 	hasState       bool
 	approvalPrompt string // "", "auto" or "force"
+	codeChallenge  string // PKCE S256 challenge of a code request; "" when none was sent
 }
 
 // redirectError is an error the client learns through its redirect_uri.
 type redirectError struct {
-	code        string // RFC 6749 4.2.2.1 error code
+	code        string // RFC 6749 4.1.2.1 / 4.2.2.1 error code
 	description string
-	inQuery     bool // in the query, as Zapier sends access_denied; else in the fragment
+	inQuery     bool // in the query, as Zapier sends access_denied; else in the fragment (code requests: always the query)
 }
 
 // serveAuthorize answers GET /oauth/authorize/.
@@ -196,13 +200,18 @@ func (s *Server) parseAuthorize(v url.Values) (*authRequest, string, *redirectEr
 
 	switch rt := v["response_type"]; {
 	case len(rt) == 0 || rt[0] == "":
-		return req, "", &redirectError{"invalid_request", "response_type is required; use token", true}
+		return req, "", &redirectError{"invalid_request", "response_type is required; use code or token", true}
 	case len(rt) > 1:
 		return req, "", &redirectError{"invalid_request", "response_type is given more than once", true}
-	case rt[0] != "token":
-		return req, "", &redirectError{"unsupported_response_type", "only response_type=token is supported", true}
+	case rt[0] == "code" && !s.grantsCode(req.clientID):
+		req.responseType = "code"
+		return req, "", &redirectError{"unauthorized_client", "this client is registered for the implicit grant only: use response_type=token", true}
+	case rt[0] != "token" && rt[0] != "code":
+		return req, "", &redirectError{"unsupported_response_type", "response_type must be code or token", true}
+	default:
+		req.responseType = rt[0]
 	}
-	for _, name := range []string{"scope", "state", "approval_prompt"} {
+	for _, name := range []string{"scope", "state", "approval_prompt", "code_challenge", "code_challenge_method"} {
 		if len(v[name]) > 1 {
 			return req, "", &redirectError{"invalid_request", name + " is given more than once", false}
 		}
@@ -220,13 +229,43 @@ func (s *Server) parseAuthorize(v url.Values) (*authRequest, string, *redirectEr
 			req.scopes = append(req.scopes, name)
 		}
 	}
+	if req.responseType == "code" {
+		if rerr := req.readChallenge(v); rerr != nil {
+			return req, "", rerr
+		}
+	}
 	return req, "", nil
 }
 
-// approve issues a token and redirects with it in the fragment, with state
-// as the state to echo.
+// readChallenge records a code request's PKCE challenge (RFC 7636 4.3).
+// Only S256 is accepted: a "plain" challenge is the verifier itself, so it
+// protects nothing once the authorize URL is seen, and RFC 7636 makes plain
+// the method when code_challenge_method is left out.
+func (req *authRequest) readChallenge(v url.Values) *redirectError {
+	challenge, method := v.Get("code_challenge"), v.Get("code_challenge_method")
+	switch {
+	case challenge == "" && method == "":
+		return nil
+	case challenge == "":
+		return &redirectError{"invalid_request", "code_challenge_method is given without a code_challenge", true}
+	case method != "S256":
+		return &redirectError{"invalid_request", "code_challenge_method must be S256; plain is refused", true}
+	case !validPKCEString(challenge):
+		return &redirectError{"invalid_request", "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~", true}
+	}
+	req.codeChallenge = challenge
+	return nil
+}
+
+// approve answers an approved request with state as the state to echo: a
+// code request gets a one-time code in the query, a token request a token
+// in the fragment.
 func (s *Server) approve(w http.ResponseWriter, status int, req *authRequest, state string) {
-	token, expires, err := s.issueToken(req.clientID, req.scopes)
+	if req.responseType == "code" {
+		s.approveCode(w, status, req, state)
+		return
+	}
+	token, expires, err := s.issueToken(req.clientID, req.scopes, "")
 	if err != nil {
 		s.log.Error("issue token", "err", err)
 		s.writeErrorPage(w, http.StatusInternalServerError, "The sandbox failed", "It could not make an access token.", hintStartAgain)
@@ -266,14 +305,19 @@ func (req *authRequest) errorURL(e *redirectError) string {
 	if req.hasState {
 		params = append(params, [2]string{"state", req.state})
 	}
-	if !e.inQuery {
+	if !e.inQuery && req.responseType != "code" {
 		return req.redirectURI + "#" + encodeParams(params)
 	}
+	return withQuery(req.redirectURI, params)
+}
+
+// withQuery adds params to the query of uri, which may already have one.
+func withQuery(uri string, params [][2]string) string {
 	sep := "?"
-	if strings.Contains(req.redirectURI, "?") {
+	if strings.Contains(uri, "?") {
 		sep = "&"
 	}
-	return req.redirectURI + sep + encodeParams(params)
+	return uri + sep + encodeParams(params)
 }
 
 // redirect sends the browser to loc with no body, so the token it may carry
@@ -336,7 +380,7 @@ func (s *Server) validCSRF(token string, req *authRequest) bool {
 func (s *Server) csrfMAC(ts string, req *authRequest) []byte {
 	m := hmac.New(sha256.New, s.csrfKey)
 	for _, part := range []string{ts, req.clientID, req.redirectURI, strings.Join(req.scopes, " "),
-		req.state, req.approvalPrompt} {
+		req.state, req.approvalPrompt, req.responseType, req.codeChallenge} {
 		fmt.Fprintf(m, "%d:%s;", len(part), part)
 	}
 	return m.Sum(nil)

@@ -205,7 +205,7 @@ func TestAuthorizeRedirectsOtherErrorsToTheClient(t *testing.T) {
 		wantError   string
 		wantInQuery bool
 	}{
-		{"response_type=code is unsupported, in the query", func(v url.Values) { v.Set("response_type", "code") }, "unsupported_response_type", true},
+		{"response_type=id_token is unsupported, in the query", func(v url.Values) { v.Set("response_type", "id_token") }, "unsupported_response_type", true},
 		{"a missing response_type is invalid, in the query", func(v url.Values) { v.Del("response_type") }, "invalid_request", true},
 		{"an unknown scope is invalid_scope, in the fragment", func(v url.Values) { v.Set("scope", "zap action:read") }, "invalid_scope", false},
 		{"a bad approval_prompt is invalid, in the fragment", func(v url.Values) { v.Set("approval_prompt", "never") }, "invalid_request", false},

@@ -82,17 +82,25 @@ var (
 <li>Nothing more than learn that you approved: it asked for no scopes.</li>
 {{- end}}
 </ul>
+{{- if eq .Req.ResponseType "code"}}
+<p class="muted">Approving sends a one-time code to <code>{{.RedirectURI}}</code>. The app trades it for an access token, valid for {{.Lifetime}}, and a refresh token that renews it.</p>
+{{- else}}
 <p class="muted">Approving sends an access token, valid for {{.Lifetime}}, to <code>{{.RedirectURI}}</code>.</p>
+{{- end}}
 <form method="post" action="` + authorizePath + `">
 <input type="hidden" name="client_id" value="{{.Req.ClientID}}">
 <input type="hidden" name="redirect_uri" value="{{.Req.RedirectURI}}">
-<input type="hidden" name="response_type" value="token">
+<input type="hidden" name="response_type" value="{{.Req.ResponseType}}">
 <input type="hidden" name="scope" value="{{.Req.Scope}}">
 {{- if .Req.HasState}}
 <input type="hidden" name="state" value="{{.Req.State}}">
 {{- end}}
 {{- if .Req.ApprovalPrompt}}
 <input type="hidden" name="approval_prompt" value="{{.Req.ApprovalPrompt}}">
+{{- end}}
+{{- if .Req.CodeChallenge}}
+<input type="hidden" name="code_challenge" value="{{.Req.CodeChallenge}}">
+<input type="hidden" name="code_challenge_method" value="S256">
 {{- end}}
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <div class="buttons">
@@ -120,14 +128,15 @@ Its data is made up; it never talks to Zapier.</p>
 <table>
 <tr><th>Base URL</th><td><code>{{.Base}}</code></td></tr>
 <tr><th>Authorize URL</th><td><code>{{.Base}}` + authorizePath + `</code></td></tr>
+<tr><th>Token URL</th><td><code>{{.Base}}` + tokenPath + `</code> (the authorization-code grant: codes work once, for ` + codeTTLText + `; refresh tokens rotate)</td></tr>
 <tr><th>Approval</th><td><code>{{.Mode}}</code></td></tr>
 <tr><th>Token lifetime</th><td>{{.Lifetime}}</td></tr>
 </table>
 <h2>Registered clients</h2>
 <table>
-<tr><th>client_id</th><th>redirect_uri</th></tr>
+<tr><th>client_id</th><th>grants</th><th>redirect_uri</th></tr>
 {{- range .Clients}}
-<tr><td><code>{{.ID}}</code></td><td>{{range .RedirectURIs}}<code>{{.}}</code><br>{{end}}</td></tr>
+<tr><td><code>{{.ID}}</code></td><td>{{.Grants}}</td><td>{{range .RedirectURIs}}<code>{{.}}</code><br>{{end}}</td></tr>
 {{- end}}
 </table>
 <h2>Scopes</h2>
@@ -248,8 +257,8 @@ func (s *Server) writeErrorPage(w http.ResponseWriter, status int, title, proble
 // writeConsentPage shows the Approve / Deny page for req.
 func (s *Server) writeConsentPage(w http.ResponseWriter, req *authRequest) {
 	type formFields struct {
-		ClientID, RedirectURI, Scope, State, ApprovalPrompt string
-		HasState                                            bool
+		ClientID, RedirectURI, ResponseType, Scope, State, ApprovalPrompt, CodeChallenge string
+		HasState                                                                         bool
 	}
 	data := struct {
 		Title, AppName, RedirectURI, Lifetime, CSRF string
@@ -266,10 +275,12 @@ func (s *Server) writeConsentPage(w http.ResponseWriter, req *authRequest) {
 		Req: formFields{
 			ClientID:       req.clientID,
 			RedirectURI:    req.redirectURI,
+			ResponseType:   req.responseType,
 			Scope:          strings.Join(req.scopes, " "),
 			State:          req.state,
 			HasState:       req.hasState,
 			ApprovalPrompt: req.approvalPrompt,
+			CodeChallenge:  req.codeChallenge,
 		},
 	}
 	for _, name := range req.scopes {
@@ -317,7 +328,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 // serveIndex answers GET /: what this server is and how to use it.
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	type client struct {
-		ID           string
+		ID, Grants   string
 		RedirectURIs []string
 	}
 	type endpoint struct{ Path, Access, Scope string }
@@ -334,7 +345,11 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 		Scopes:   knownScopes,
 	}
 	for id, uris := range s.clients {
-		data.Clients = append(data.Clients, client{id, uris})
+		grants := "implicit (response_type=token)"
+		if s.grantsCode(id) {
+			grants = "authorization code with the client secret (response_type=code), and implicit"
+		}
+		data.Clients = append(data.Clients, client{id, grants, uris})
 	}
 	slices.SortFunc(data.Clients, func(a, b client) int { return strings.Compare(a.ID, b.ID) })
 	for _, rt := range apiEndpoints {

@@ -1,11 +1,28 @@
 // Package sandbox is an embedded look-alike of the Zapier Partner API that
 // listens on a loopback address only.
 //
-// It serves the implicit-grant authorize endpoint (/oauth/authorize/) with a
-// consent page or a scripted answer (see [Approve]), issues self-contained
-// signed access tokens that stay valid across restarts until they expire, and
-// answers the read endpoints under /v1 and /v2 with deterministic fictional
-// data generated from a seed (up to any number of Zaps and directory apps).
+// It speaks both of Zapier's grants. The authorize endpoint
+// (/oauth/authorize/) answers with a consent page or a scripted answer (see
+// [Approve]): response_type=token (the implicit grant) redirects with an
+// access token in the fragment; response_type=code (the authorization-code
+// grant, Zapier's since April 2024, for the built-in client [ClientID])
+// redirects with a one-time code in the query. The token endpoint
+// (/oauth/token/) exchanges that code, within two minutes and once, for a
+// Bearer access token and a refresh token, with the client authenticated by
+// HTTP Basic or client_id and client_secret in the form (the secret is
+// [Options.ClientSecret], or one made from the installation's key). A PKCE
+// challenge (S256 only; plain is refused) sent with the authorize request is
+// checked at the exchange. grant_type=refresh_token returns new tokens and a
+// new refresh token: refresh tokens do not expire but rotate, and an old one
+// is refused with invalid_grant. A code used twice revokes the tokens issued
+// for it (RFC 6749 4.1.2). Errors are RFC 6749 5.2 JSON; invalid_client is a
+// 401. [Server.Refreshes] counts refresh requests for tests.
+//
+// Access tokens are self-contained and signed, so they stay valid across
+// restarts until they expire (10 hours unless [Options.ExpiresIn] says
+// otherwise), whichever grant issued them. The sandbox answers the read
+// endpoints under /v1 and /v2 with deterministic fictional data generated
+// from a seed (up to any number of Zaps and directory apps).
 // Each endpoint behaves as Zapier's does: the same credentials (token,
 // client_id, either, or none) and scopes, the same one of the four
 // pagination styles, v1 error strings on /v1 and v2 JSON:API error objects
@@ -14,10 +31,12 @@
 // the CLI runs it standalone.
 //
 // It deliberately does not: listen on anything but loopback, speak TLS,
-// persist anything but its key and, per client and set of scopes, a hash
-// and the time its latest token expires (never a token), implement the
-// authorization-code flow, or pretend to be Zapier (every page it shows
-// says it is not).
+// persist anything but its key, per client and set of scopes a hash and the
+// time its latest token expires, and per chain of refresh tokens a hashed
+// name and a counter (never a token, code or secret), keep codes anywhere
+// but in memory, let clients other than the built-in one use the code grant
+// (they have no secret), or pretend to be Zapier (every page it shows says
+// it is not).
 package sandbox
 
 import (
@@ -116,27 +135,38 @@ type Options struct {
 	// Now is the clock for token and consent-form expiry; nil means
 	// time.Now. For tests.
 	Now func() time.Time
-	// Log receives one line per request and per authorization; nil discards.
-	// Tokens, Authorization headers and redirect URLs are never logged.
+	// ClientSecret is the secret the built-in client ClientID authenticates
+	// with at the token endpoint (the authorization-code grant). "" means
+	// one made from the installation's key: the same for every sandbox of
+	// the installation and across restarts, so a stored secret keeps working.
+	ClientSecret string
+	// Log receives one line per request, per authorization and per refresh
+	// request; nil discards. Tokens, codes, secrets, Authorization headers
+	// and redirect URLs are never logged.
 	Log *slog.Logger
 }
 
 // Server is a running (or, from [New], handler-only) sandbox.
 type Server struct {
-	mode        Approve
-	expiresIn   time.Duration
-	now         func() time.Time
-	log         *slog.Logger
-	clients     map[string][]string
-	tokenKey    []byte
-	csrfKey     []byte
-	identityKey []byte // proves to the app that this sandbox is its own (identity.go)
-	consents    *consents
-	data        *dataset
-	handler     http.Handler
-	limiter     *rateLimiter // nil: no limit
+	mode         Approve
+	expiresIn    time.Duration
+	now          func() time.Time
+	log          *slog.Logger
+	clients      map[string][]string
+	tokenKey     []byte
+	refreshKey   []byte
+	csrfKey      []byte
+	identityKey  []byte // proves to the app that this sandbox is its own (identity.go)
+	clientSecret string // of the built-in client, for the code grant
+	consents     *consents
+	codes        *authCodes
+	chains       *refreshChains
+	data         *dataset
+	handler      http.Handler
+	limiter      *rateLimiter // nil: no limit
 
 	authorizations atomic.Int64
+	refreshes      atomic.Int64
 
 	ln        net.Listener
 	srv       *http.Server
@@ -231,17 +261,25 @@ func New(opts Options) (*Server, error) {
 	if opts.RateLimit < 0 || opts.RateWindow < 0 {
 		return nil, errors.New("sandbox: the rate limit and its window cannot be negative")
 	}
+	secret := opts.ClientSecret
+	if secret == "" {
+		secret = madeClientSecret(key)
+	}
 	s := &Server{
-		mode:        mode,
-		expiresIn:   expiresIn,
-		now:         opts.Now,
-		log:         opts.Log,
-		clients:     clients,
-		tokenKey:    deriveKey(key, "partnerdesk sandbox access token v1"),
-		csrfKey:     deriveKey(key, "partnerdesk sandbox consent form v1"),
-		identityKey: deriveKey(key, identityPurpose),
-		consents:    &consents{path: consentPath(keyFile), key: deriveKey(key, "partnerdesk sandbox consent memory v1")},
-		data:        generate(opts.Seed, zaps, apps),
+		mode:         mode,
+		expiresIn:    expiresIn,
+		now:          opts.Now,
+		log:          opts.Log,
+		clients:      clients,
+		tokenKey:     deriveKey(key, "partnerdesk sandbox access token v1"),
+		refreshKey:   deriveKey(key, "partnerdesk sandbox refresh token v1"),
+		csrfKey:      deriveKey(key, "partnerdesk sandbox consent form v1"),
+		identityKey:  deriveKey(key, identityPurpose),
+		clientSecret: secret,
+		consents:     &consents{path: consentPath(keyFile), key: deriveKey(key, "partnerdesk sandbox consent memory v1")},
+		codes:        &authCodes{},
+		chains:       &refreshChains{dir: chainsDir(keyFile), key: deriveKey(key, "partnerdesk sandbox refresh chains v1")},
+		data:         generate(opts.Seed, zaps, apps),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -277,11 +315,32 @@ func (s *Server) AuthorizeURL() string {
 	return s.URL() + authorizePath
 }
 
+// TokenURL is the token endpoint of the authorization-code grant:
+// URL() + "/oauth/token/".
+func (s *Server) TokenURL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.URL() + tokenPath
+}
+
 // Handler serves everything the sandbox serves.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Authorizations counts the access tokens issued so far.
+// Authorizations counts the sign-ins that issued an access token so far:
+// approved implicit-grant requests and exchanged codes. Refreshes are
+// counted apart, by Refreshes.
 func (s *Server) Authorizations() int { return int(s.authorizations.Load()) }
+
+// Refreshes counts the refresh requests (grant_type=refresh_token) the
+// token endpoint has answered, granted or refused. A test that needs
+// "exactly one refresh" reads it; the log has a line per request with the
+// count.
+func (s *Server) Refreshes() int { return int(s.refreshes.Load()) }
+
+// ClientSecret is the built-in client's secret for the code grant: the
+// one Options.ClientSecret set, or the one made from the installation's key.
+func (s *Server) ClientSecret() string { return s.clientSecret }
 
 // Close stops listening and closes open connections at once. It is safe to
 // call more than once.
@@ -426,6 +485,22 @@ func createKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// madeClientSecret is the built-in client's secret when none is set: made
+// from the installation's key, so never written anywhere itself.
+func madeClientSecret(key []byte) string {
+	return clientSecretPrefix + b64.EncodeToString(deriveKey(key, "partnerdesk sandbox client secret v1"))
+}
+
+// LocalClientSecret is the client secret of this installation's built-in
+// sandbox (the one EnsureLocal runs or finds), for a code-grant profile of it.
+func LocalClientSecret() (string, error) {
+	key, err := loadKey(defaultKeyFile())
+	if err != nil {
+		return "", err
+	}
+	return madeClientSecret(key), nil
 }
 
 // deriveKey gives each use of the master key its own key.

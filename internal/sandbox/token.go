@@ -27,6 +27,10 @@ type claims struct {
 	Issued   int64    `json:"iat"`
 	Expires  int64    `json:"exp"`
 	Nonce    string   `json:"nonce"`
+	// Chain is the refresh-token chain a code-grant token belongs to (see
+	// refreshChains), so that revoking the chain refuses the token too;
+	// "" for an implicit-grant token.
+	Chain string `json:"chain,omitempty"`
 }
 
 // Why a token was refused.
@@ -38,9 +42,9 @@ var (
 
 var b64 = base64.RawURLEncoding
 
-// issueToken signs a new token for client with the granted scopes and
-// returns it with its expiry.
-func (s *Server) issueToken(clientID string, scopes []string) (string, time.Time, error) {
+// issueToken signs a new token for client with the granted scopes, as part
+// of chain ("" for the implicit grant), and returns it with its expiry.
+func (s *Server) issueToken(clientID string, scopes []string, chain string) (string, time.Time, error) {
 	nonce := make([]byte, 12)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", time.Time{}, err
@@ -53,6 +57,7 @@ func (s *Server) issueToken(clientID string, scopes []string) (string, time.Time
 		Issued:   now.Unix(),
 		Expires:  now.Add(s.expiresIn).Unix(),
 		Nonce:    b64.EncodeToString(nonce),
+		Chain:    chain,
 	}
 	if c.Scopes == nil {
 		c.Scopes = []string{}
