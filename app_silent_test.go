@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
 
 // hiddenThenRedirect stands in for the sign-in window: a hidden one (a
@@ -16,7 +16,7 @@ type hiddenThenRedirect struct {
 	hiddenOpen chan struct{} // receives when a hidden window opens
 }
 
-func (w *hiddenThenRedirect) open(ctx context.Context, o signinwindow.Options) (string, error) {
+func (w *hiddenThenRedirect) open(ctx context.Context, o window.Options) (string, error) {
 	if !o.Hidden {
 		return w.redirectWindow.open(ctx, o)
 	}
@@ -25,7 +25,7 @@ func (w *hiddenThenRedirect) open(ctx context.Context, o signinwindow.Options) (
 	w.mu.Unlock()
 	w.hiddenOpen <- struct{}{}
 	<-ctx.Done()
-	return "", signinwindow.ErrCancelled
+	return "", window.ErrCancelled
 }
 
 // A sign-in the operator asks for (the rejected-token banner's "Sign in

@@ -23,7 +23,7 @@ import (
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -200,10 +200,10 @@ func filesUnder(t *testing.T, roots []string) []string {
 // (the sandbox in auto mode). It records every attempt.
 type redirectWindow struct {
 	mu     sync.Mutex
-	opened []signinwindow.Options
+	opened []window.Options
 }
 
-func (w *redirectWindow) open(ctx context.Context, o signinwindow.Options) (string, error) {
+func (w *redirectWindow) open(ctx context.Context, o window.Options) (string, error) {
 	w.mu.Lock()
 	w.opened = append(w.opened, o)
 	w.mu.Unlock()
@@ -229,12 +229,12 @@ func (w *redirectWindow) open(ctx context.Context, o signinwindow.Options) (stri
 	}
 	resp.Body.Close()
 	if caught == "" {
-		return "", signinwindow.ErrTimeout
+		return "", window.ErrTimeout
 	}
 	return caught, nil
 }
 
-func (w *redirectWindow) attempts() []signinwindow.Options {
+func (w *redirectWindow) attempts() []window.Options {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return slices.Clone(w.opened)

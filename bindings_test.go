@@ -21,7 +21,7 @@ import (
 
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
 
 // signedIn is the app as Wails runs it, signed in to a sandbox on
@@ -47,7 +47,7 @@ func newSignedIn(t *testing.T) *signedIn {
 	env := b.app.env
 	// The sign-in window: the sandbox approves at once; the window hands
 	// back the redirect it intercepted.
-	env.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+	env.Window = func(ctx context.Context, o window.Options) (string, error) {
 		return s.authorize(o.AuthorizeURL), nil
 	}
 	s.app = NewApp(env)

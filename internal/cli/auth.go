@@ -13,7 +13,7 @@ import (
 	"partnerdesk/internal/loopback"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -88,7 +88,7 @@ func browserLogin(ctx context.Context, svc *signin.Service, name string, opts si
 		}
 		return p, err
 	}
-	return attempt.Profile(), signinwindow.ErrCancelled
+	return attempt.Profile(), window.ErrCancelled
 }
 
 // errQuietIfNot keeps a rejected token's exit code after its message was

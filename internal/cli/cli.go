@@ -21,7 +21,7 @@ import (
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -132,7 +132,7 @@ func ExitCode(err error) int {
 	case errors.As(err, &u), errors.Is(err, profiles.ErrUnknown), errors.Is(err, profiles.ErrAmbiguous),
 		errors.Is(err, profiles.ErrExists), errors.Is(err, profiles.ErrInvalid):
 		return ExitUsage
-	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, signinwindow.ErrCancelled):
+	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, window.ErrCancelled):
 		return ExitDeclined
 	case errors.Is(err, vault.ErrNotFound), errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, errNotSignedIn),
 		errors.Is(err, partnerapi.ErrNeedsToken):
@@ -141,7 +141,7 @@ func ExitCode(err error) int {
 		// A keychain that does not answer is, for the operator, one to unlock
 		// or fix: the same advice as an absent one.
 		return ExitKeychain
-	case errors.Is(err, signinwindow.ErrTimeout):
+	case errors.Is(err, window.ErrTimeout):
 		return ExitTimeout
 	}
 	return ExitError

@@ -17,7 +17,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -56,7 +56,7 @@ func newHarness(t *testing.T, mode sandbox.Approve) *harness {
 	return h
 }
 
-func followRedirects(ctx context.Context, o signinwindow.Options) (string, error) {
+func followRedirects(ctx context.Context, o window.Options) (string, error) {
 	m, err := oauth.NewMatcher(o.RedirectURI)
 	if err != nil {
 		return "", err
@@ -75,7 +75,7 @@ func followRedirects(ctx context.Context, o signinwindow.Options) (string, error
 	}
 	resp.Body.Close()
 	if caught == "" {
-		return "", signinwindow.ErrTimeout
+		return "", window.ErrTimeout
 	}
 	return caught, nil
 }
@@ -115,7 +115,7 @@ func TestExitCodesFollowTheContract(t *testing.T) {
 		{"status before sign-in exits 4", sandbox.ApproveAuto, func(t *testing.T, h *harness) { h.addProfile(t, "a") }, []string{"status", "--offline"}, ExitNotSignedIn},
 		{"a login that gets no redirect exits 6", sandbox.ApproveAuto, func(t *testing.T, h *harness) {
 			h.addProfile(t, "a")
-			h.env.Window = func(context.Context, signinwindow.Options) (string, error) { return "", signinwindow.ErrTimeout }
+			h.env.Window = func(context.Context, window.Options) (string, error) { return "", window.ErrTimeout }
 		}, []string{"login"}, ExitTimeout},
 		{"a keychain that is not there exits 5", sandbox.ApproveAuto, func(t *testing.T, h *harness) {
 			h.addProfile(t, "a")

@@ -16,7 +16,7 @@ import (
 	"partnerdesk/internal/loopback"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -53,17 +53,17 @@ func Message(err error) string {
 		return "Signing in with the browser this way needs a redirect URI on this computer (http://127.0.0.1:PORT/...). Paste the address instead."
 	case errors.As(err, &busy):
 		return "Partnerdesk cannot receive the sign-in: " + busy.Error() + "."
-	case errors.Is(err, signinwindow.ErrCancelled):
+	case errors.Is(err, window.ErrCancelled):
 		return "Sign-in was cancelled before it finished. Nothing was saved."
-	case errors.Is(err, signinwindow.ErrTimeout):
+	case errors.Is(err, window.ErrTimeout):
 		return "The sign-in page never sent you back to the registered redirect URI. Check the profile's client ID, and that its redirect URI is exactly the one registered with Zapier, letter for letter. Then sign in again."
-	case errors.Is(err, signinwindow.ErrInProgress):
+	case errors.Is(err, window.ErrInProgress):
 		return "A sign-in window is already open. Finish or close it first."
-	case errors.Is(err, signinwindow.ErrUnsupported):
+	case errors.Is(err, window.ErrUnsupported):
 		return "Signing in inside Partnerdesk is not supported on this system yet."
-	case errors.Is(err, signinwindow.ErrNoDisplay):
+	case errors.Is(err, window.ErrNoDisplay):
 		return "The sign-in window needs a desktop session, and none was found. Run this from a terminal inside your desktop."
-	case errors.Is(err, signinwindow.ErrCrashed):
+	case errors.Is(err, window.ErrCrashed):
 		return "The sign-in page stopped unexpectedly. Nothing was saved. Try again."
 
 	case errors.As(err, &unavailable):

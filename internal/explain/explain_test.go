@@ -12,7 +12,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -27,9 +27,9 @@ func TestEveryKnownErrorReadsAsWhatHappenedAndWhatToDo(t *testing.T) {
 		{"a wrong state", wrap(oauth.ErrStateMismatch), []string{"did not belong to this sign-in", "Try again"}},
 		{"a reused state", oauth.ErrStateUsed, []string{"did not belong to this sign-in"}},
 		{"an unusable answer", wrap(oauth.ErrTokenType), []string{"cannot use", "redirect URI"}},
-		{"a closed window", wrap(signinwindow.ErrCancelled), []string{"cancelled", "Nothing was saved"}},
-		{"no redirect in time", wrap(signinwindow.ErrTimeout), []string{"client ID", "redirect URI", "letter for letter"}},
-		{"a second window", signinwindow.ErrInProgress, []string{"already open"}},
+		{"a closed window", wrap(window.ErrCancelled), []string{"cancelled", "Nothing was saved"}},
+		{"no redirect in time", wrap(window.ErrTimeout), []string{"client ID", "redirect URI", "letter for letter"}},
+		{"a second window", window.ErrInProgress, []string{"already open"}},
 		{"no keychain", wrap(&vault.UnavailableError{Reason: "no Secret Service on the session bus"}), []string{"no Secret Service", "nothing was saved", "GNOME Keyring"}},
 		{"a locked keychain", wrap(&vault.TimeoutError{Op: "set", After: 30 * time.Second}), []string{"30s", "unlock it"}},
 		{"no token", wrap(vault.ErrNotFound), []string{"not signed in", "Sign in first"}},

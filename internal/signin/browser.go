@@ -9,7 +9,7 @@ import (
 	"partnerdesk/internal/loopback"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
 
 // Browser opens an address in the operator's system browser.
@@ -113,9 +113,9 @@ func (p *PasteAttempt) Complete(ctx context.Context, pasted string) (profiles.Pr
 func waitError(err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return signinwindow.ErrTimeout
+		return window.ErrTimeout
 	case errors.Is(err, context.Canceled):
-		return signinwindow.ErrCancelled
+		return window.ErrCancelled
 	}
 	return err
 }

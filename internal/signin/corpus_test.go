@@ -14,7 +14,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/oauth/oauthtest"
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
 
 // The hostile-redirect corpus is shared with internal/oauth; see the header
@@ -90,7 +90,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 	// another computer's run (another fixture).
 	donor := newFixture(t, sandbox.ApproveAuto)
 	var replay, other string
-	donor.svc.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+	donor.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 		other = stateOf(t, o.AuthorizeURL)
 		r, err := httpWindow(ctx, o)
 		replay = r
@@ -102,7 +102,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 
 	f := newFixture(t, sandbox.ApproveAuto)
 	var current oauthtest.Entry
-	f.svc.Window = func(_ context.Context, o signinwindow.Options) (string, error) {
+	f.svc.Window = func(_ context.Context, o window.Options) (string, error) {
 		state := stateOf(t, o.AuthorizeURL)
 		raw := corpusFill(current.Template, state, other, replay)
 		other = state // the next entry's "another attempt"

@@ -26,7 +26,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -41,10 +41,6 @@ const (
 	StageVerifying Stage = "verifying" // asking the API who signed in
 	StageKeychain  Stage = "keychain-slow"
 )
-
-// Window shows the authorize page and returns the URL the provider
-// redirected to. signinwindow.Open satisfies it.
-type Window func(ctx context.Context, opts signinwindow.Options) (string, error)
 
 // Vault is the keychain as this package uses it. *vault.Vault satisfies it.
 type Vault interface {
@@ -166,7 +162,7 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 		return profiles.Profile{}, err
 	}
 	s.progress(StageOpening)
-	windowOpts := signinwindow.Options{
+	windowOpts := window.Options{
 		AuthorizeURL: a.url,
 		RedirectURI:  a.profile.RedirectURI,
 		DataDir:      WebDataDir(a.profile.ID),

@@ -15,7 +15,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -56,7 +56,7 @@ func (v *memVault) Delete(_ context.Context, id string) error {
 // httpWindow plays the sign-in window without a display: it follows the
 // provider's redirects over real HTTP and stops at the registered
 // redirect_uri, as the window's decide-policy does.
-func httpWindow(ctx context.Context, opts signinwindow.Options) (string, error) {
+func httpWindow(ctx context.Context, opts window.Options) (string, error) {
 	m, err := oauth.NewMatcher(opts.RedirectURI)
 	if err != nil {
 		return "", err
@@ -76,7 +76,7 @@ func httpWindow(ctx context.Context, opts signinwindow.Options) (string, error) 
 	}
 	resp.Body.Close()
 	if caught == "" {
-		return "", signinwindow.ErrTimeout
+		return "", window.ErrTimeout
 	}
 	return caught, nil
 }
@@ -179,16 +179,16 @@ func TestFailedSignInsStoreNothing(t *testing.T) {
 	}{
 		{"a declined approval", sandbox.ApproveDeny, httpWindow, oauth.ErrDeclined},
 		{"a redirect carrying another attempt's state", sandbox.ApproveWrongState, httpWindow, oauth.ErrStateMismatch},
-		{"a window the operator closed", sandbox.ApproveAuto, func(context.Context, signinwindow.Options) (string, error) {
-			return "", signinwindow.ErrCancelled
-		}, signinwindow.ErrCancelled},
-		{"a window that timed out", sandbox.ApproveAuto, func(context.Context, signinwindow.Options) (string, error) {
-			return "", signinwindow.ErrTimeout
-		}, signinwindow.ErrTimeout},
-		{"an address that is not the redirect_uri", sandbox.ApproveAuto, func(_ context.Context, o signinwindow.Options) (string, error) {
+		{"a window the operator closed", sandbox.ApproveAuto, func(context.Context, window.Options) (string, error) {
+			return "", window.ErrCancelled
+		}, window.ErrCancelled},
+		{"a window that timed out", sandbox.ApproveAuto, func(context.Context, window.Options) (string, error) {
+			return "", window.ErrTimeout
+		}, window.ErrTimeout},
+		{"an address that is not the redirect_uri", sandbox.ApproveAuto, func(_ context.Context, o window.Options) (string, error) {
 			return "https://partner.invalid.evil.test/oauth/callback#access_token=forged&token_type=Bearer", nil
 		}, oauth.ErrNotRedirectURI},
-		{"a forged redirect with a token but no state", sandbox.ApproveAuto, func(_ context.Context, o signinwindow.Options) (string, error) {
+		{"a forged redirect with a token but no state", sandbox.ApproveAuto, func(_ context.Context, o window.Options) (string, error) {
 			return o.RedirectURI + "#access_token=forged&token_type=Bearer", nil
 		}, oauth.ErrStateMissing},
 	}
@@ -213,7 +213,7 @@ func TestFailedSignInsStoreNothing(t *testing.T) {
 func TestSignInAsksForApprovalAgainOnlyWhenForced(t *testing.T) {
 	f := newFixture(t, sandbox.ApproveAuto)
 	var prompts []string
-	f.svc.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+	f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 		req, _ := http.NewRequest("GET", o.AuthorizeURL, nil)
 		prompts = append(prompts, req.URL.Query().Get("approval_prompt"))
 		return httpWindow(ctx, o)

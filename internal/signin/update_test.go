@@ -15,7 +15,7 @@ import (
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -220,7 +220,7 @@ func TestASignInThatEndsAfterTheAddressesChangedKeepsNoToken(t *testing.T) {
 	elsewhere := newHeaderRecorder(t)
 	// The window is open while the operator (or `profile add --update`)
 	// points the profile elsewhere.
-	f.svc.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+	f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 		if _, _, err := f.svc.Update(ctx, "acme", func(p *profiles.Profile) { p.APIBaseURL = elsewhere.URL }); err != nil {
 			t.Error(err)
 		}

@@ -4,8 +4,16 @@ import (
 	"context"
 	"time"
 
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
+
+// Window shows the authorize page in a window of its own and returns the
+// full URL the provider redirected to (query and fragment included), without
+// ever loading it; when it ends otherwise, it returns one of package
+// window's errors. internal/signinwindow implements it inside the app;
+// internal/windowproc implements it for the command line by running the app
+// binary in its window-only mode.
+type Window func(ctx context.Context, opts window.Options) (string, error)
 
 // windowGrace is how long a window may take to close and answer once its
 // attempt has ended (the caller gave up, or the time-out passed). It is
@@ -17,7 +25,7 @@ var windowGrace = 15 * time.Second
 // has not answered windowGrace after the attempt ended is left behind (it is
 // told to close, and its late answer is dropped): a window that cannot close
 // must not hold the sign-in, and with it every later one, forever.
-func (s *Service) showWindow(ctx context.Context, opts signinwindow.Options) (string, error) {
+func (s *Service) showWindow(ctx context.Context, opts window.Options) (string, error) {
 	type answer struct {
 		redirect string
 		err      error
@@ -25,9 +33,9 @@ func (s *Service) showWindow(ctx context.Context, opts signinwindow.Options) (st
 	windowCtx, closeWindow := context.WithCancel(ctx)
 	defer closeWindow()
 	answered := make(chan answer, 1) // buffered: a late answer never blocks
-	window := s.Window
+	open := s.Window
 	go func() {
-		redirect, err := window(windowCtx, opts)
+		redirect, err := open(windowCtx, opts)
 		answered <- answer{redirect, err}
 	}()
 
@@ -41,7 +49,7 @@ func (s *Service) showWindow(ctx context.Context, opts signinwindow.Options) (st
 	case a := <-answered:
 		return a.redirect, a.err
 	case <-timedOut:
-		return "", signinwindow.ErrTimeout
+		return "", window.ErrTimeout
 	case <-ctx.Done():
 	}
 	grace := time.NewTimer(windowGrace)
@@ -50,6 +58,6 @@ func (s *Service) showWindow(ctx context.Context, opts signinwindow.Options) (st
 	case a := <-answered: // closed as asked; or a redirect that came first
 		return a.redirect, a.err
 	case <-grace.C:
-		return "", signinwindow.ErrCancelled
+		return "", window.ErrCancelled
 	}
 }

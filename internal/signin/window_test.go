@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"partnerdesk/internal/sandbox"
-	"partnerdesk/internal/signinwindow"
+	"partnerdesk/internal/signin/window"
 )
 
 // errCloseFailed is a window's failure to close.
@@ -28,10 +28,10 @@ func TestASignInWhoseWindowFailsToCloseStillFreesTheNextAttempt(t *testing.T) {
 	}{
 		{"a window that never confirms it closed, cancelled", Options{}, true,
 			func(_ context.Context, release <-chan struct{}) error { <-release; return errCloseFailed },
-			signinwindow.ErrCancelled},
+			window.ErrCancelled},
 		{"a window that never confirms it closed, timed out", Options{Timeout: 10 * time.Millisecond}, false,
 			func(_ context.Context, release <-chan struct{}) error { <-release; return errCloseFailed },
-			signinwindow.ErrTimeout},
+			window.ErrTimeout},
 		{"a window whose close fails", Options{}, true,
 			func(ctx context.Context, _ <-chan struct{}) error { <-ctx.Done(); return errCloseFailed },
 			errCloseFailed},
@@ -42,7 +42,7 @@ func TestASignInWhoseWindowFailsToCloseStillFreesTheNextAttempt(t *testing.T) {
 			release := make(chan struct{}) // the stuck window lets go when the test ends
 			t.Cleanup(func() { close(release) })
 			var opened atomic.Bool
-			f.svc.Window = func(ctx context.Context, _ signinwindow.Options) (string, error) {
+			f.svc.Window = func(ctx context.Context, _ window.Options) (string, error) {
 				opened.Store(true)
 				return "", c.closing(ctx, release)
 			}
@@ -71,7 +71,7 @@ func TestASignInWhoseWindowFailsToCloseStillFreesTheNextAttempt(t *testing.T) {
 
 			// The next attempt starts, with a window that works, and signs in.
 			var next atomic.Bool
-			f.svc.Window = func(ctx context.Context, o signinwindow.Options) (string, error) {
+			f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 				next.Store(true)
 				return httpWindow(ctx, o)
 			}

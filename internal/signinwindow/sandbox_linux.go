@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package signinwindow
 
@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+
+	"partnerdesk/internal/signin/window"
 )
 
 // The programs WebKitGTK starts its sandbox with; it looks for them at these
@@ -35,21 +37,21 @@ func checkSandbox() error {
 	sandboxMu.Lock()
 	defer sandboxMu.Unlock()
 	if v := os.Getenv("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS"); v != "" && v != "0" {
-		return fmt.Errorf("%w: WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS is set in Partnerdesk's environment. Start Partnerdesk without it.", ErrNoSandbox)
+		return fmt.Errorf("%w: WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS is set in Partnerdesk's environment. Start Partnerdesk without it.", window.ErrNoSandbox)
 	}
 	if sandboxOK {
 		return nil
 	}
 	for _, p := range []string{bwrapPath, dbusProxyPath} {
 		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("%w: %s is missing. Ask your IT team to install the bubblewrap and xdg-dbus-proxy packages.", ErrNoSandbox, p)
+			return fmt.Errorf("%w: %s is missing. Ask your IT team to install the bubblewrap and xdg-dbus-proxy packages.", window.ErrNoSandbox, p)
 		}
 	}
 	// The namespaces WebKit's sandbox asks for, around a program that does
 	// nothing.
 	out, err := exec.Command(bwrapPath, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true").CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("%w: bubblewrap cannot create its sandbox here (%s). Ask your IT team to allow unprivileged user namespaces for bubblewrap.", ErrNoSandbox, firstLine(out, err))
+		return fmt.Errorf("%w: bubblewrap cannot create its sandbox here (%s). Ask your IT team to allow unprivileged user namespaces for bubblewrap.", window.ErrNoSandbox, firstLine(out, err))
 	}
 	sandboxOK = true
 	return nil

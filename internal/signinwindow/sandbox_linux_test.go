@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package signinwindow
 
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/signin/window"
 )
 
 func TestNoWindowOpensWhenTheSandboxCannotStart(t *testing.T) {
@@ -36,9 +37,9 @@ func TestNoWindowOpensWhenTheSandboxCannotStart(t *testing.T) {
 			t.Setenv("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS", c.env)
 			// No GTK loop turns here: a window Open went on to show would
 			// wait for its timeout.
-			_, err := Open(context.Background(), Options{AuthorizeURL: "https://zapier.com/oauth/authorize/", RedirectURI: "https://partner.invalid/cb", Timeout: time.Second})
-			if !errors.Is(err, ErrNoSandbox) || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("Open = %v, want ErrNoSandbox saying %q", err, c.want)
+			_, err := Open(context.Background(), window.Options{AuthorizeURL: "https://zapier.com/oauth/authorize/", RedirectURI: "https://partner.invalid/cb", Timeout: time.Second})
+			if !errors.Is(err, window.ErrNoSandbox) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Open = %v, want window.ErrNoSandbox saying %q", err, c.want)
 			}
 		})
 	}
@@ -46,7 +47,7 @@ func TestNoWindowOpensWhenTheSandboxCannotStart(t *testing.T) {
 
 func TestAFirstPageThatIsNotAWebPageOpensNoWindow(t *testing.T) {
 	for _, first := range []string{"file:///etc/hostname", "data:text/html,hi", "http://zapier.com/oauth/authorize/"} {
-		if _, err := Open(context.Background(), Options{AuthorizeURL: first, RedirectURI: "https://partner.invalid/cb", Timeout: time.Second}); !errors.Is(err, errNotLoadable) {
+		if _, err := Open(context.Background(), window.Options{AuthorizeURL: first, RedirectURI: "https://partner.invalid/cb", Timeout: time.Second}); !errors.Is(err, errNotLoadable) {
 			t.Errorf("Open(%s) = %v, want errNotLoadable", first, err)
 		}
 	}

@@ -1,4 +1,4 @@
-//go:build linux && display
+//go:build linux && cgo && display
 
 package signinwindow
 

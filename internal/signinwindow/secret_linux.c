@@ -1,3 +1,5 @@
+//go:build linux && cgo
+
 // The window that shows a secret: a GtkDialog with the text in a selectable
 // GtkLabel that wraps anywhere, a one-line warning and a Close button. Every
 // function runs on the GTK main thread.

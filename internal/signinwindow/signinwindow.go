@@ -30,30 +30,13 @@ import (
 	"html"
 	"net/url"
 	"strings"
-	"time"
+
+	"partnerdesk/internal/signin/window"
 )
 
-var (
-	// ErrCancelled means the operator closed the window, or the caller's
-	// context ended, before the provider redirected.
-	ErrCancelled = errors.New("the sign-in window was closed before sign-in finished")
-	// ErrTimeout means no redirect to the registered redirect_uri came in time.
-	ErrTimeout = errors.New("no answer from the sign-in page in time")
-	// ErrInProgress means a sign-in window is already open; it was brought to
-	// the front instead of opening a second one.
-	ErrInProgress = errors.New("a sign-in window is already open")
-	// ErrUnsupported means this system has no sign-in window yet.
-	ErrUnsupported = errors.New("the sign-in window is not supported on this system yet")
-	// ErrCrashed means the window's web process stopped unexpectedly.
-	ErrCrashed = errors.New("the sign-in page stopped unexpectedly")
-	// ErrNoSandbox means the web-process sandbox the window needs cannot
-	// start on this computer, so no window was opened: the window shows
-	// third-party pages only inside it. Its text is in the operator's words.
-	ErrNoSandbox = errors.New("Partnerdesk opens sign-in pages only inside a protective sandbox, and the sandbox cannot start on this computer, so the sign-in window was not opened")
-	// errNoFilter means WebKit did not accept the redirect filter; the
-	// window closes rather than risk requesting the redirect_uri.
-	errNoFilter = errors.New("the sign-in window could not set up its protection of the redirect address, so it closed. Nothing was saved. Try again; if it keeps happening, tell your technical lead.")
-)
+// errNoFilter means WebKit did not accept the redirect filter; the window
+// closes rather than risk requesting the redirect_uri.
+var errNoFilter = errors.New("the sign-in window could not set up its protection of the redirect address, so it closed. Nothing was saved. Try again; if it keeps happening, tell your technical lead.")
 
 // blockedByFilter reports whether a load error is WebKit's "blocked by a
 // content blocker" (WebKitPolicyError 104, FrameLoadBlockedByContentBlocker
@@ -62,30 +45,8 @@ func blockedByFilter(domain string, code int) bool {
 	return domain == "WebKitPolicyError" && code == 104
 }
 
-// Options describe one sign-in window.
-type Options struct {
-	// AuthorizeURL is the first page loaded: the provider's authorize URL with
-	// all its parameters.
-	AuthorizeURL string
-	// RedirectURI is the registered redirect_uri. Navigations to it are
-	// intercepted and never loaded.
-	RedirectURI string
-	// DataDir keeps the provider's cookies and storage between sign-ins.
-	// "" means an ephemeral session that forgets everything when closed.
-	DataDir string
-	// Timeout ends the attempt with ErrTimeout when no redirect came.
-	// Zero means no limit other than the caller's context.
-	Timeout time.Duration
-	// Hidden opens the window off screen: it shows itself only when a page
-	// finishes loading without the provider redirecting first, that is,
-	// when the provider needs the operator. Silent renewal uses it.
-	Hidden bool
-	// Title names the window; the provider's host and whether the connection
-	// is secure are added to it as pages load.
-	Title string
-}
-
-func (o Options) withDefaults() Options {
+// withDefaults fills in what the caller left out.
+func withDefaults(o window.Options) window.Options {
 	if o.Title == "" {
 		o.Title = "Sign in"
 	}
@@ -176,6 +137,3 @@ func redactURL(raw string) string {
 	}
 	return raw
 }
-
-// ErrNoDisplay means there is no desktop session to show a window in.
-var ErrNoDisplay = errors.New("there is no desktop display to show the sign-in window on (is DISPLAY or WAYLAND_DISPLAY set?)")

@@ -1,4 +1,4 @@
-//go:build linux && display
+//go:build linux && cgo && display
 
 // These tests open real WebKitGTK windows: run them in a desktop session
 // (make test-display, or scripts/desktop-session.sh go test -tags
@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"partnerdesk/internal/signin/window"
 )
 
 func init() { runtime.LockOSThread() }
@@ -93,7 +95,7 @@ func newProvider(t *testing.T) *provider {
 	return p
 }
 
-func open(t *testing.T, opts Options) (string, error) {
+func open(t *testing.T, opts window.Options) (string, error) {
 	t.Helper()
 	if opts.Timeout == 0 {
 		opts.Timeout = 30 * time.Second
@@ -129,7 +131,7 @@ func TestEveryWayOfReachingTheRedirectURIIsInterceptedBeforeItLoads(t *testing.T
 			if c.path == "/popup" {
 				go pressEnterUntil(t, title, done)
 			}
-			got, err := open(t, Options{AuthorizeURL: p.URL + c.path + "?to=" + c.redirect, RedirectURI: c.redirect, Title: title})
+			got, err := open(t, window.Options{AuthorizeURL: p.URL + c.path + "?to=" + c.redirect, RedirectURI: c.redirect, Title: title})
 			close(done)
 			if err != nil {
 				t.Fatal(err)
@@ -146,9 +148,9 @@ func TestEveryWayOfReachingTheRedirectURIIsInterceptedBeforeItLoads(t *testing.T
 
 func TestAWindowThatGetsNoRedirectTimesOut(t *testing.T) {
 	p := newProvider(t)
-	_, err := Open(context.Background(), Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered, Timeout: 2 * time.Second})
-	if !errors.Is(err, ErrTimeout) {
-		t.Fatalf("got %v, want ErrTimeout", err)
+	_, err := Open(context.Background(), window.Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered, Timeout: 2 * time.Second})
+	if !errors.Is(err, window.ErrTimeout) {
+		t.Fatalf("got %v, want window.ErrTimeout", err)
 	}
 }
 
@@ -156,8 +158,8 @@ func TestCancellingTheContextClosesTheWindow(t *testing.T) {
 	p := newProvider(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(time.Second, cancel)
-	if _, err := Open(ctx, Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered}); !errors.Is(err, ErrCancelled) {
-		t.Fatalf("got %v, want ErrCancelled", err)
+	if _, err := Open(ctx, window.Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered}); !errors.Is(err, window.ErrCancelled) {
+		t.Fatalf("got %v, want window.ErrCancelled", err)
 	}
 }
 
@@ -166,7 +168,7 @@ func TestASecondSignInWhileOneIsOpenFocusesTheFirst(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
 	go func() {
-		_, err := Open(ctx, Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered, Title: "First sign-in"})
+		_, err := Open(ctx, window.Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered, Title: "First sign-in"})
 		first <- err
 	}()
 	win := waitForWindow(t, "First sign-in")
@@ -176,8 +178,8 @@ func TestASecondSignInWhileOneIsOpenFocusesTheFirst(t *testing.T) {
 		defer other.Process.Kill()
 		exec.Command("xdotool", "windowactivate", "--sync", waitForWindow(t, "elsewhere")).Run()
 	}
-	if _, err := Open(context.Background(), Options{AuthorizeURL: p.URL + "/redirect302", RedirectURI: registered, Timeout: 5 * time.Second}); !errors.Is(err, ErrInProgress) {
-		t.Fatalf("second Open = %v, want ErrInProgress", err)
+	if _, err := Open(context.Background(), window.Options{AuthorizeURL: p.URL + "/redirect302", RedirectURI: registered, Timeout: 5 * time.Second}); !errors.Is(err, window.ErrInProgress) {
+		t.Fatalf("second Open = %v, want window.ErrInProgress", err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	active := ""
@@ -190,17 +192,17 @@ func TestASecondSignInWhileOneIsOpenFocusesTheFirst(t *testing.T) {
 		t.Errorf("the active window is %s, want the open sign-in window %s in front", active, win)
 	}
 	cancel()
-	if err := <-first; !errors.Is(err, ErrCancelled) {
-		t.Errorf("first Open = %v, want ErrCancelled", err)
+	if err := <-first; !errors.Is(err, window.ErrCancelled) {
+		t.Errorf("first Open = %v, want window.ErrCancelled", err)
 	}
 	// With the first gone, a new sign-in opens normally.
-	if _, err := open(t, Options{AuthorizeURL: p.URL + "/redirect302", RedirectURI: registered}); err != nil {
+	if _, err := open(t, window.Options{AuthorizeURL: p.URL + "/redirect302", RedirectURI: registered}); err != nil {
 		t.Errorf("Open after the first closed = %v", err)
 	}
 }
 
 func TestARedirectURIThatIsNotAbsoluteIsRefusedBeforeAnyWindowOpens(t *testing.T) {
-	if _, err := Open(context.Background(), Options{AuthorizeURL: "http://127.0.0.1:1/", RedirectURI: "/oauth/callback"}); err == nil {
+	if _, err := Open(context.Background(), window.Options{AuthorizeURL: "http://127.0.0.1:1/", RedirectURI: "/oauth/callback"}); err == nil {
 		t.Fatal("Open accepted a relative redirect_uri")
 	}
 }
@@ -251,7 +253,7 @@ func BenchmarkRedirectInterception(b *testing.B) {
 	defer srv.Close()
 	var total time.Duration
 	for i := 0; i < b.N; i++ {
-		if _, err := Open(context.Background(), Options{AuthorizeURL: srv.URL, RedirectURI: registered, Timeout: 30 * time.Second}); err != nil {
+		if _, err := Open(context.Background(), window.Options{AuthorizeURL: srv.URL, RedirectURI: registered, Timeout: 30 * time.Second}); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(time.Unix(0, written.Load()))

@@ -1,3 +1,5 @@
+//go:build linux && cgo
+
 // GTK 3 + WebKitGTK sign-in window. Every function here runs on the GTK main
 // thread; Go reaches it through pdsw_wakeup() -> g_idle_add -> pdswDrain().
 #include <string.h>

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package signinwindow
 
@@ -25,6 +25,7 @@ import (
 	"unsafe"
 
 	"partnerdesk/internal/oauth"
+	"partnerdesk/internal/signin/window"
 )
 
 const (
@@ -73,7 +74,7 @@ func pdswDrain() {
 // the GTK thread.
 type attempt struct {
 	id      int
-	opts    Options
+	opts    window.Options
 	matcher *oauth.Matcher
 	filter  redirectFilter
 	// filterDir holds the compiled redirect filter; removed with the window
@@ -118,13 +119,13 @@ func (a *attempt) finish(o outcome) {
 
 // Open shows the sign-in window, loads opts.AuthorizeURL, and waits. It
 // returns the full redirect URL (query and fragment included) when the
-// provider navigates to opts.RedirectURI; ErrCancelled when the operator
-// closes the window or ctx ends; ErrTimeout after opts.Timeout. When a window
-// is already open, that one is brought to the front and ErrInProgress
+// provider navigates to opts.RedirectURI; window.ErrCancelled when the operator
+// closes the window or ctx ends; window.ErrTimeout after opts.Timeout. When a window
+// is already open, that one is brought to the front and window.ErrInProgress
 // returned. Open must not be called on the GTK main thread, which it would
 // block.
-func Open(ctx context.Context, opts Options) (string, error) {
-	opts = opts.withDefaults()
+func Open(ctx context.Context, opts window.Options) (string, error) {
+	opts = withDefaults(opts)
 	matcher, err := oauth.NewMatcher(opts.RedirectURI)
 	if err != nil {
 		return "", err
@@ -161,7 +162,7 @@ func Open(ctx context.Context, opts Options) (string, error) {
 				C.pdsw_present(open.window)
 			}
 		})
-		return "", ErrInProgress
+		return "", window.ErrInProgress
 	}
 	// WebKit keeps the compiled redirect filter in a folder of its own.
 	filterDir, err := os.MkdirTemp("", "partnerdesk-signin-")
@@ -202,9 +203,9 @@ func Open(ctx context.Context, opts Options) (string, error) {
 	select {
 	case o = <-a.result:
 	case <-timeout:
-		o = a.closeAndWait(ErrTimeout)
+		o = a.closeAndWait(window.ErrTimeout)
 	case <-ctx.Done():
-		o = a.closeAndWait(ErrCancelled)
+		o = a.closeAndWait(window.ErrCancelled)
 	}
 	select { // the window goes right after the result; its WebKit processes with it
 	case <-a.gone:
@@ -395,11 +396,11 @@ func pdswEvent(id C.int, event C.int, curi *C.char, code C.int, cdomain, cmessag
 		a.show()
 	case C.PDSW_DELETE:
 		if a.reason == nil {
-			a.reason = ErrCancelled
+			a.reason = window.ErrCancelled
 		}
 	case C.PDSW_CRASHED:
 		if a.reason == nil {
-			a.reason = ErrCrashed
+			a.reason = window.ErrCrashed
 		}
 		a.closeLater()
 	}
@@ -414,7 +415,7 @@ func pdswDestroyed(id C.int) {
 	a.window = nil
 	reason := a.reason
 	if reason == nil {
-		reason = ErrCancelled // destroyed without asking, e.g. the X window was killed
+		reason = window.ErrCancelled // destroyed without asking, e.g. the X window was killed
 	}
 	a.finish(outcome{err: reason}) // no effect after a redirect
 	mu.Lock()
@@ -453,7 +454,7 @@ func CloseAll() {
 		runOnMain(func() {
 			if a.window != nil {
 				if a.reason == nil {
-					a.reason = ErrCancelled
+					a.reason = window.ErrCancelled
 				}
 				C.pdsw_close(a.window)
 			}
@@ -473,7 +474,7 @@ func RunMainLoop(fn func()) error {
 		}
 	}
 	if C.pdsw_init() == 0 {
-		return ErrNoDisplay
+		return window.ErrNoDisplay
 	}
 	go func() {
 		defer runOnMain(func() { C.pdsw_quit() })

@@ -1,4 +1,4 @@
-//go:build linux && display
+//go:build linux && cgo && display
 
 package signinwindow
 
@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"partnerdesk/internal/signin/window"
 )
 
 // recorder keeps what testObserver reports: every navigation decision, page
@@ -73,7 +75,7 @@ func TestTheSignInPagesRunInWebKitsSandbox(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Open(ctx, Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered})
+		_, err := Open(ctx, window.Options{AuthorizeURL: p.URL + "/stay", RedirectURI: registered})
 		done <- err
 	}()
 	if r.waitFor(func(e string) bool { return strings.HasPrefix(e, "committed "+p.URL+"/stay") }) == "" {
@@ -100,8 +102,8 @@ func TestTheSignInPagesRunInWebKitsSandbox(t *testing.T) {
 		}
 	}
 	cancel()
-	if err := <-done; !errors.Is(err, ErrCancelled) {
-		t.Errorf("Open = %v, want ErrCancelled", err)
+	if err := <-done; !errors.Is(err, window.ErrCancelled) {
+		t.Errorf("Open = %v, want window.ErrCancelled", err)
 	}
 }
 
@@ -200,7 +202,7 @@ func TestAPageCanShowNeitherALocalFileNorAPageItMadeUp(t *testing.T) {
 				if way != "/location" {
 					go pressEnterUntil(t, title, pressed)
 				}
-				got, err := open(t, Options{AuthorizeURL: srv.URL + way + "?scheme=" + scheme, RedirectURI: registered, Title: title})
+				got, err := open(t, window.Options{AuthorizeURL: srv.URL + way + "?scheme=" + scheme, RedirectURI: registered, Title: title})
 				close(pressed)
 				if err != nil || !strings.Contains(got, "access_token=after") {
 					t.Errorf("Open = %q, %v; want the page's last step, which it takes only if it was not replaced", got, err)
@@ -252,7 +254,7 @@ func TestAnIframeSentToTheRedirectURIEndsNothing(t *testing.T) {
 					title := fmt.Sprintf("Sign in %d", time.Now().UnixNano())
 					result := make(chan string, 1)
 					go func() {
-						got, err := Open(context.Background(), Options{
+						got, err := Open(context.Background(), window.Options{
 							AuthorizeURL: srv.URL + "/page?frame=" + frame + "&main=" + main + "&to=" + redirect,
 							RedirectURI:  redirect, Title: title, Timeout: 60 * time.Second})
 						if err != nil {
