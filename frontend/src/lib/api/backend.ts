@@ -297,12 +297,25 @@ function row(v: unknown): Row | null {
   return { id: String(o.id), cells: text, url: str(o.url), raw: o.raw ?? null }
 }
 
+// A row arrives as an array, [id, url, ...cells in the order of the page's columns]: the
+// compact form Go sends 10,000 of. A row object ({id, cells, url}) is read too.
+function arrayRow(v: unknown[], columns: string[]): Row | null {
+  if (typeof v[0] !== 'string' && typeof v[0] !== 'number') return null
+  const cells: Record<string, string> = {}
+  for (let i = 0; i < columns.length; i++) {
+    const c = v[i + 2]
+    cells[columns[i]] = typeof c === 'string' ? c : c === null || c === undefined ? '' : String(c)
+  }
+  return { id: String(v[0]), cells, url: str(v[1]) }
+}
+
 function toPage(v: unknown): ResourcePage | null {
   const o = record(v)
   if (!o || typeof o.jobId !== 'string') return null
+  const columns = Array.isArray(o.columns) ? o.columns.map(str) : []
   const rows: Row[] = []
   for (const r of Array.isArray(o.rows) ? o.rows : []) {
-    const ok = row(r)
+    const ok = Array.isArray(r) ? arrayRow(r, columns) : row(r)
     if (ok) rows.push(ok)
   }
   const fetched = typeof o.fetched === 'number' ? o.fetched : rows.length
