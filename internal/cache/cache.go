@@ -27,7 +27,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adrg/xdg"
+	"partnerdesk/internal/paths"
 )
 
 // ErrNotCached means nothing is cached for that profile and resource.
@@ -45,7 +45,7 @@ type Entry struct {
 
 // Dir is where a profile's results are kept.
 func Dir(profileID string) string {
-	return filepath.Join(xdg.CacheHome, "partnerdesk", profileID)
+	return paths.ProfileCache(profileID)
 }
 
 // path is the file of one result. The key is the resource id with its

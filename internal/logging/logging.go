@@ -20,7 +20,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/adrg/xdg"
+	"partnerdesk/internal/paths"
 )
 
 // Defaults used by Start and by Options left zero.
@@ -64,7 +64,7 @@ func RemoveSecret(secret string) { defaultSecrets.Remove(secret) }
 func Redact(text string) string { return defaultSecrets.Redact(text) }
 
 // DefaultDir is $XDG_STATE_HOME/partnerdesk, from xdg's current StateHome.
-func DefaultDir() string { return filepath.Join(xdg.StateHome, "partnerdesk") }
+func DefaultDir() string { return paths.State() }
 
 // DebugFromEnv reports whether PARTNERDESK_DEBUG asks for debug records.
 func DebugFromEnv() bool {

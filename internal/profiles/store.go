@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/adrg/xdg"
+	"partnerdesk/internal/paths"
 )
 
 // ErrNewerSchema means profiles.json was written by a newer Partnerdesk. The
@@ -70,13 +70,14 @@ type Store struct {
 func NewStore() *Store { return &Store{} }
 
 // DefaultPath returns $XDG_CONFIG_HOME/partnerdesk/profiles.json, from the
-// xdg package's current ConfigHome (tests set XDG_CONFIG_HOME and call
-// xdg.Reload).
+// xdg package's current ConfigHome (internal/paths; tests set
+// XDG_CONFIG_HOME and call xdg.Reload).
 func DefaultPath() (string, error) {
-	if xdg.ConfigHome == "" {
+	dir := paths.Config()
+	if dir == "" {
 		return "", errors.New("profiles: no config directory (XDG_CONFIG_HOME and the home directory are unknown)")
 	}
-	return filepath.Join(xdg.ConfigHome, "partnerdesk", "profiles.json"), nil
+	return filepath.Join(dir, "profiles.json"), nil
 }
 
 func (s *Store) path() (string, error) {

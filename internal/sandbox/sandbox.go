@@ -58,7 +58,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/adrg/xdg"
+	"partnerdesk/internal/paths"
 )
 
 const (
@@ -428,7 +428,7 @@ func registerClients(extra map[string][]string) (map[string][]string, error) {
 // defaultKeyFile is the installation's sandbox key: it signs tokens and
 // proves to the app that a sandbox is its own.
 func defaultKeyFile() string {
-	return filepath.Join(xdg.DataHome, "partnerdesk", "sandbox.key")
+	return paths.SandboxKey()
 }
 
 // loadKey reads the signing key from path, creating it with fresh random

@@ -5,17 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
-	"github.com/adrg/xdg"
-
+	"partnerdesk/internal/paths"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/vault"
 )
 
 // CacheDir is where a profile's cached API results live.
 func CacheDir(profileID string) string {
-	return filepath.Join(xdg.CacheHome, "partnerdesk", profileID)
+	return paths.ProfileCache(profileID)
 }
 
 // Remove deletes a profile and everything that belongs to it: its token,
@@ -97,12 +95,7 @@ func (s *Service) RemoveAll(ctx context.Context) error {
 	if first != nil {
 		return first
 	}
-	for _, dir := range []string{
-		filepath.Join(xdg.DataHome, "partnerdesk"),
-		filepath.Join(xdg.CacheHome, "partnerdesk"),
-		filepath.Join(xdg.StateHome, "partnerdesk"),
-		filepath.Join(xdg.ConfigHome, "partnerdesk"),
-	} {
+	for _, dir := range paths.All() {
 		if err := os.RemoveAll(dir); err != nil && first == nil {
 			first = fmt.Errorf("remove %s: %w", dir, err)
 		}

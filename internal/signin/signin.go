@@ -17,14 +17,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
-
-	"github.com/adrg/xdg"
 
 	"partnerdesk/internal/logging"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
+	"partnerdesk/internal/paths"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
@@ -108,7 +106,7 @@ func (s *Service) endpoints(p profiles.Profile) (string, string, error) {
 // WebDataDir is where the sign-in window keeps a profile's provider cookies.
 // Deleting it signs the provider's session out.
 func WebDataDir(profileID string) string {
-	return filepath.Join(xdg.DataHome, "partnerdesk", "webdata", profileID)
+	return paths.WebData(profileID)
 }
 
 // attempt is one sign-in under way: its profile, its state, and the
