@@ -12,10 +12,15 @@
 #      would cost without WebKit's libraries (never shipped);
 #   5. the frontend's table benchmark, when there is one;
 #   6. bench/harness inside scripts/desktop-session.sh (Xvfb, openbox, an
-#      unlocked gnome-keyring): every run on 127.0.0.1 only, bounded.
+#      unlocked gnome-keyring): every run on 127.0.0.1 only, bounded; its
+#      browse rows drive the real app through its accessibility tree.
 #
 # Knobs: BENCH_PAIRS (start-up runs of each app, default 15), BENCH_LOGINS
-# (default 20), BENCH_SIGNIN_RUNS (default 3).
+# (default 20), BENCH_SIGNIN_RUNS (default 3), BENCH_BROWSE_RUNS (Load all of
+# 1,000 and of 10,000 sandbox Zaps in the real app, default 5 each).
+#
+# The browse rows alone, against any build (about 2 minutes a run):
+#   scripts/desktop-session.sh go run ./bench/harness -only browse -app BIN [-browse-runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$(go env GOPATH)/bin"
@@ -96,10 +101,11 @@ fi
 # 6. The measurements.
 go build -o "$tmp/harness" ./bench/harness
 mkdir -p build/bin
-timeout -k 10 900 scripts/desktop-session.sh "$tmp/harness" \
+timeout -k 10 1500 scripts/desktop-session.sh "$tmp/harness" \
   -app build/bin/partnerdesk-bench -bare "$tmp/bare/build/bin/bare" -cli "$cli" \
   -app-dist "$tmp/pd-dist" -bare-dist "$tmp/bare/frontend/dist" \
   -pairs "${BENCH_PAIRS:-15}" -logins "${BENCH_LOGINS:-20}" -signin-runs "${BENCH_SIGNIN_RUNS:-3}" \
+  -browse-runs "${BENCH_BROWSE_RUNS:-5}" \
   -zaps "$zaps" -paint "$paint" -out build/bin/bench-results.md
 echo
 echo "(written to build/bin/bench-results.md; command: make bench)"

@@ -23,6 +23,9 @@ import (
 
 type config struct {
 	app, bare, cli           string // binaries
+	command                  string // the command beside the app (partnerdesk), when it is its own binary
+	browseRuns               int
+	only                     string
 	appDist, bareDist        string // built frontends
 	pairs, signinRuns, login int
 	idle                     time.Duration
@@ -35,6 +38,9 @@ func main() {
 	flag.StringVar(&c.app, "app", "build/bin/partnerdesk-bench", "the Partnerdesk binary")
 	flag.StringVar(&c.bare, "bare", "", "the bare Wails app binary")
 	flag.StringVar(&c.cli, "cli", "", "a CGO-free build of Partnerdesk's CLI (optional)")
+	flag.StringVar(&c.command, "command", "", "the partnerdesk command, when it is not the app binary (optional)")
+	flag.IntVar(&c.browseRuns, "browse-runs", 3, "Load all runs in the real app, for each list size")
+	flag.StringVar(&c.only, "only", "", `"browse": only the browse rows`)
 	flag.StringVar(&c.appDist, "app-dist", "frontend/dist", "Partnerdesk's built frontend")
 	flag.StringVar(&c.bareDist, "bare-dist", "", "the bare app's built frontend")
 	flag.IntVar(&c.pairs, "pairs", 15, "start-up runs of each app, in alternation")
@@ -48,7 +54,7 @@ func main() {
 	if os.Getenv("DISPLAY") == "" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		fatal("run me inside scripts/desktop-session.sh (no DISPLAY or session bus)")
 	}
-	for _, p := range []*string{&c.app, &c.bare, &c.cli} {
+	for _, p := range []*string{&c.app, &c.bare, &c.cli, &c.command} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
@@ -69,11 +75,14 @@ func main() {
 	go func() { fatal(fmt.Sprintf("stopped by %v", <-signals)) }()
 
 	var t table
-	b.startAndIdle(&t)
-	b.signinWindow(&t)
-	b.sizes(&t)
-	b.loginAndToken(&t)
-	b.colleagues(&t)
+	if c.only != "browse" {
+		b.startAndIdle(&t)
+		b.signinWindow(&t)
+		b.sizes(&t)
+		b.loginAndToken(&t)
+		b.colleagues(&t)
+	}
+	b.browseRows(&t)
 
 	text := t.render(c)
 	fmt.Print(text)
@@ -141,8 +150,11 @@ func (b *bench) readyFile() string {
 }
 
 // sandbox starts `partnerdesk sandbox` on 127.0.0.1 and returns its base URL.
-func (b *bench) sandbox(approve string) string {
-	cmd := exec.Command(b.app, "sandbox", "--addr", "127.0.0.1:0", "--approve", approve)
+func (b *bench) sandbox(approve string) string { return b.sandboxArgs(approve) }
+
+// sandboxArgs is sandbox with more of its flags (--zaps N).
+func (b *bench) sandboxArgs(approve string, more ...string) string {
+	cmd := exec.Command(b.cli0(), append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, more...)...)
 	cmd.Env = b.dirs()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -165,7 +177,7 @@ func (b *bench) sandbox(approve string) string {
 
 // addProfile adds the profile "bench" signing in at the sandbox base.
 func (b *bench) addProfile(env []string, base string) {
-	cmd := exec.Command(b.app, "profile", "add", "bench", "--client-id", "partnerdesk-sandbox",
+	cmd := exec.Command(b.cli0(), "profile", "add", "bench", "--client-id", "partnerdesk-sandbox",
 		"--redirect-uri", "https://partner.invalid/oauth/callback",
 		"--authorize-url", base+"/oauth/authorize/", "--api-base", base, "--scope", "profile zap")
 	cmd.Env = env
