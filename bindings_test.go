@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,18 +18,22 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/logger"
 
+	"partnerdesk/internal/desktop"
+	"partnerdesk/internal/desktop/desktoptest"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin/window"
 )
 
-// signedIn is the app as Wails runs it, signed in to a sandbox on
-// 127.0.0.1 with a real token in the (mock) keychain, and everything that
-// leaves it recorded: what its methods return, the events it emits, its
-// native calls (wailsRecorder), the secret clipboard and the token's window.
+// signedIn is the app as Wails runs it (its services over the Wails
+// adapter), signed in to a sandbox on 127.0.0.1 with a real token in the
+// (mock) keychain, and everything that leaves it recorded: what its
+// methods return, the events it emits, its native calls (wailsRecorder),
+// the secret clipboard and the token's window.
 type signedIn struct {
-	*browser
-	app     *App
+	*desktoptest.Sandbox
+	t       *testing.T
+	app     *app
 	desk    *wailsRecorder
 	clip    *recordingClipboard
 	windows *recordingWindows
@@ -40,20 +43,26 @@ type signedIn struct {
 	events []event
 }
 
+// event is one event the app emitted.
+type event struct {
+	name    string
+	payload any
+}
+
 func newSignedIn(t *testing.T) *signedIn {
 	t.Helper()
-	b := newBrowser(t, sandbox.Options{}, "profile zap")
-	s := &signedIn{browser: b, desk: &wailsRecorder{}, clip: &recordingClipboard{}, windows: &recordingWindows{}, tokens: []string{b.token}}
-	env := b.app.env
+	sb := desktoptest.NewSandbox(t, sandbox.Options{}, "profile zap")
+	s := &signedIn{Sandbox: sb, t: t, desk: &wailsRecorder{}, clip: &recordingClipboard{}, windows: &recordingWindows{}, tokens: []string{sb.Token}}
+	cfg := sb.Config(nil)
 	// The sign-in window: the sandbox approves at once; the window hands
 	// back the redirect it intercepted.
-	env.Window = func(ctx context.Context, o window.Options) (string, error) {
+	cfg.Window = func(ctx context.Context, o window.Options) (string, error) {
 		return s.authorize(o.AuthorizeURL), nil
 	}
-	s.app = NewApp(env)
-	s.app.clipboard = s.clip
-	s.app.shown = s.windows
-	s.app.emit = func(name string, payload any) {
+	s.app = newApp(cfg)
+	s.app.platform.clipboard = s.clip
+	s.app.platform.secrets = s.windows
+	s.app.platform.emit = func(name string, payload any) {
 		s.mu.Lock()
 		s.events = append(s.events, event{name, payload})
 		s.mu.Unlock()
@@ -67,14 +76,7 @@ func newSignedIn(t *testing.T) *signedIn {
 // authorize follows a sign-in page as a browser would, up to the redirect
 // with the token, and notes the token.
 func (s *signedIn) authorize(address string) string {
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(address)
-	if err != nil {
-		s.t.Errorf("the sandbox's sign-in page: %v", err)
-		return ""
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
+	loc := s.Authorize(address)
 	if u, err := url.Parse(loc); err == nil {
 		if frag, err := url.ParseQuery(u.Fragment); err == nil && frag.Get("access_token") != "" {
 			s.mu.Lock()
@@ -114,43 +116,50 @@ func (s *signedIn) holdsToken(text string) bool {
 	return false
 }
 
-// boundMethods are the methods Wails binds for the frontend: Bind holds
-// the *App, and Wails binds every exported method of what Bind holds (its
-// reflect.Type's methods; unexported ones such as startup are not callable
-// from the page).
-func boundMethods(t *testing.T) []reflect.Method {
+// boundMethod is one method Wails binds for the frontend: Bind holds the
+// services, and Wails binds every exported method of each (its
+// reflect.Type's methods).
+type boundMethod struct {
+	service int // its service's place in Bind
+	reflect.Method
+}
+
+// boundMethods lists the bound methods of every service the app binds,
+// from the one list main.go hands Wails (appOptions' Bind).
+func boundMethods(t *testing.T, a *app) []boundMethod {
 	t.Helper()
-	app := &App{}
-	bind := appOptions(app).Bind
-	if len(bind) != 1 || bind[0] != any(app) {
-		t.Fatalf("the app binds %v; this test scans only the *App: scan what else is bound too", bind)
+	bind := appOptions(a).Bind
+	if len(bind) < 4 {
+		t.Fatalf("the app binds %d services; want Session, SignIn, Profiles and Browse", len(bind))
 	}
-	typ := reflect.TypeOf(app)
-	methods := make([]reflect.Method, typ.NumMethod())
-	for i := range methods {
-		methods[i] = typ.Method(i)
+	var out []boundMethod
+	for n, service := range bind {
+		typ := reflect.TypeOf(service)
+		for i := range typ.NumMethod() {
+			out = append(out, boundMethod{n, typ.Method(i)})
+		}
 	}
-	return methods
+	return out
 }
 
 // argsFor gives the arguments each bound method that takes any is called
 // with: those of the page in its signed-in state.
 func argsFor(s *signedIn) map[string]func() []any {
-	id := s.profile.ID
-	settings := NewProfile{
+	id := s.Profile.ID
+	settings := profiles.Input{
 		Name: "Acme renamed", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI, Scopes: "profile zap",
-		AuthorizeURL: s.srv.AuthorizeURL(), APIBaseURL: s.srv.URL(),
+		AuthorizeURL: s.Srv.AuthorizeURL(), APIBaseURL: s.Srv.URL(),
 	}
 	return map[string]func() []any{
 		"SelectProfile": func() []any { return []any{id} },
 		"AddProfile": func() []any {
-			return []any{NewProfile{Name: "Second", ClientID: "c", RedirectURI: "https://a.example/cb"}}
+			return []any{profiles.Input{Name: "Second", ClientID: "c", RedirectURI: "https://a.example/cb"}}
 		},
 		"SignIn":            func() []any { return []any{id, true} },
 		"SignInWithBrowser": func() []any { return []any{id, true} },
 		"StartPaste":        func() []any { return []any{id, true} },
 		"CompletePaste": func() []any {
-			start, err := s.app.StartPaste(id, true)
+			start, err := s.app.services.SignIn.StartPaste(id, true)
 			if err != nil {
 				s.t.Fatalf("StartPaste: %v", err)
 			}
@@ -171,22 +180,35 @@ func argsFor(s *signedIn) map[string]func() []any {
 		"ListResources": func() []any { return []any{id} },
 		"FetchResource": func() []any { return []any{id, "v1/zaps", true, map[string]string{}} },
 		"CancelFetch": func() []any {
-			job, err := s.app.FetchResource(id, "v1/zaps", true, map[string]string{})
+			job, err := s.app.services.Browse.FetchResource(id, "v1/zaps", true, map[string]string{})
 			if err != nil {
 				s.t.Fatalf("FetchResource: %v", err)
 			}
 			return []any{job}
 		},
-		"CopyRow":       func() []any { return []any{`{"id": 1, "title": "A Zap"}`} },
+		"ReopenList":    func() []any { return []any{id, "v1/zaps", map[string]string{}} },
+		"ReleaseList":   func() []any { return []any{id, "v1/zaps"} },
+		"RowJSON":       func() []any { s.fetched(id); return []any{id, "v1/zaps", "1"} },
+		"RowsJSON":      func() []any { s.fetched(id); return []any{id, "v1/zaps", []string{"1", "2"}} },
+		"CopyRows":      func() []any { s.fetched(id); return []any{id, "v1/zaps", []string{"1", "2"}, true} },
 		"ConfirmImport": func() []any { return []any{s.pendingImport()} },
 		"CancelImport":  func() []any { return []any{s.pendingImport()} },
 	}
 }
 
+// fetched loads the profile's Zaps whole, as the page shows them before it
+// asks for a row's JSON.
+func (s *signedIn) fetched(id string) {
+	if _, err := s.app.services.Browse.FetchResource(id, "v1/zaps", true, map[string]string{}); err != nil {
+		s.t.Fatalf("FetchResource: %v", err)
+	}
+	s.settle("FetchResource")
+}
+
 // prepare readies what a method with no arguments works on.
 func (s *signedIn) prepare(method string) {
 	if method == "ImportProfileFile" {
-		p := s.profile
+		p := s.Profile
 		p.Name = "Imported"
 		data, err := profiles.Export(p)
 		if err != nil {
@@ -203,7 +225,7 @@ func (s *signedIn) prepare(method string) {
 // then waits for the operator's word, and returns its id.
 func (s *signedIn) pendingImport() string {
 	s.prepare("ImportProfileFile")
-	out := reflect.ValueOf(s.app).MethodByName("ImportProfileFile").Call(nil)
+	out := reflect.ValueOf(s.app.services.Profiles).MethodByName("ImportProfileFile").Call(nil)
 	var res struct {
 		Pending *struct {
 			ID string `json:"id"`
@@ -218,18 +240,18 @@ func (s *signedIn) pendingImport() string {
 // settle waits for what a call started in the background: a fetch's last
 // page.
 func (s *signedIn) settle(method string) {
-	if method != "FetchResource" && method != "CancelFetch" {
+	if method != "FetchResource" && method != "CancelFetch" && method != "ReopenList" {
 		return
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		s.mu.Lock()
 		for _, e := range s.events {
-			if p, ok := e.payload.(ResourcePage); ok && p.Done {
+			if p, ok := e.payload.(desktop.ResourcePage); ok && p.Done {
 				s.mu.Unlock()
 				return
 			}
-			if e.name == eventResourceError {
+			if e.name == desktop.EventResourceError {
 				s.mu.Unlock()
 				return
 			}
@@ -262,7 +284,8 @@ func asWailsSends(v reflect.Value) string {
 // also sets PRIMARY, notifications, dialogs, files) for the token: 0 hits.
 // Only Show token's window and Copy token's secret clipboard hold it.
 func TestNoBoundMethodReturnsTheToken(t *testing.T) {
-	methods := boundMethods(t)
+	desktoptest.Isolate(t)
+	methods := boundMethods(t, newApp(desktop.Config{Profiles: profiles.NewStore()}))
 	names := []string{}
 	for _, m := range methods {
 		names = append(names, m.Name)
@@ -276,8 +299,8 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 	for _, m := range methods {
 		t.Run(m.Name, func(t *testing.T) {
 			s := newSignedIn(t)
-			token := s.token
-			args := []reflect.Value{reflect.ValueOf(s.app)}
+			token := s.Token
+			args := []reflect.Value{reflect.ValueOf(appOptions(s.app).Bind[m.service])}
 			if n := m.Type.NumIn() - 1; n > 0 {
 				give, ok := argsFor(s)[m.Name]
 				if !ok {
@@ -379,7 +402,7 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 				if len(out) != 1 || !out[0].IsNil() {
 					t.Fatalf("ShowToken returned %v", out)
 				}
-				want := shownSecret{s.profile.ID, tokenWindowTitle(s.profile.Name), token}
+				want := shownSecret{s.Profile.ID, desktop.TokenWindowTitle(s.Profile.Name), token}
 				if len(shown) != 1 || shown[0] != want {
 					t.Errorf("Show token showed %+v, want one window titled %q showing the token", shown, want.title)
 				}
@@ -398,7 +421,8 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 // Wails logs each bound call's result (a token, were one returned) at
 // Trace: the app keeps only its warnings and errors, in every build.
 func TestWailsLogsOnlyWarningsAndErrors(t *testing.T) {
-	o := appOptions(&App{})
+	desktoptest.Isolate(t)
+	o := appOptions(newApp(desktop.Config{Profiles: profiles.NewStore()}))
 	for name, level := range map[string]logger.LogLevel{"LogLevel": o.LogLevel, "LogLevelProduction": o.LogLevelProduction} {
 		if level < logger.WARNING {
 			t.Errorf("%s is %q (%d); want Warning or Error", name, level, level)
@@ -408,7 +432,7 @@ func TestWailsLogsOnlyWarningsAndErrors(t *testing.T) {
 
 func TestShowTokenSaysWhyWhenTheTokenCannotBeRead(t *testing.T) {
 	s := newSignedIn(t)
-	err := s.app.ShowToken("no-such-profile")
+	err := s.app.services.SignIn.ShowToken("no-such-profile")
 	if err == nil {
 		t.Fatal("ShowToken of a missing profile succeeded")
 	}
@@ -419,9 +443,9 @@ func TestShowTokenSaysWhyWhenTheTokenCannotBeRead(t *testing.T) {
 
 // addOtherProfile adds a second profile, not signed in, beside the one
 // signed in.
-func (s *signedIn) addOtherProfile(t *testing.T) ProfileView {
+func (s *signedIn) addOtherProfile(t *testing.T) desktop.ProfileView {
 	t.Helper()
-	other, err := s.app.AddProfile(NewProfile{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
+	other, err := s.app.services.Profiles.AddProfile(profiles.Input{Name: "Other", ClientID: "c", RedirectURI: "https://a.example/cb"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,16 +455,16 @@ func (s *signedIn) addOtherProfile(t *testing.T) ProfileView {
 func TestSigningOutClearsTheClipboardOnlyOfItsOwnToken(t *testing.T) {
 	s := newSignedIn(t)
 	other := s.addOtherProfile(t)
-	if err := s.app.CopyToken(s.profile.ID); err != nil {
+	if err := s.app.services.SignIn.CopyToken(s.Profile.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.app.SignOut(other.ID); err != nil {
+	if _, err := s.app.services.SignIn.SignOut(other.ID); err != nil {
 		t.Fatal(err)
 	}
-	if s.clip.holds != s.token {
+	if s.clip.holds != s.Token {
 		t.Errorf("signing out of another profile cleared the copied token (clipboard holds %q)", s.clip.holds)
 	}
-	if _, err := s.app.SignOut(s.profile.ID); err != nil {
+	if _, err := s.app.services.SignIn.SignOut(s.Profile.ID); err != nil {
 		t.Fatal(err)
 	}
 	if s.clip.holds != "" {
@@ -450,7 +474,7 @@ func TestSigningOutClearsTheClipboardOnlyOfItsOwnToken(t *testing.T) {
 
 func TestQuittingClearsTheCopiedToken(t *testing.T) {
 	s := newSignedIn(t)
-	if err := s.app.CopyToken(s.profile.ID); err != nil {
+	if err := s.app.services.SignIn.CopyToken(s.Profile.ID); err != nil {
 		t.Fatal(err)
 	}
 	s.app.shutdown(context.Background())
@@ -461,8 +485,8 @@ func TestQuittingClearsTheCopiedToken(t *testing.T) {
 
 func TestCopyTokenSaysWhatToDoWhenTheClipboardFails(t *testing.T) {
 	s := newSignedIn(t)
-	s.app.clipboard = failingClipboard{}
-	err := s.app.CopyToken(s.profile.ID)
+	s.app.platform.clipboard = failingClipboard{}
+	err := s.app.services.SignIn.CopyToken(s.Profile.ID)
 	if err == nil || !strings.Contains(err.Error(), "Try again") {
 		t.Errorf("CopyToken with a failing clipboard = %v", err)
 	}
@@ -478,14 +502,14 @@ func (failingClipboard) Clear()            {}
 // copy stays.
 func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
 	for name, signOut := range map[string]func(s *signedIn) error{
-		"sign out": func(s *signedIn) error { _, err := s.app.SignOut(s.profile.ID); return err },
-		"remove":   func(s *signedIn) error { return s.app.RemoveProfile(s.profile.ID) },
+		"sign out": func(s *signedIn) error { _, err := s.app.services.SignIn.SignOut(s.Profile.ID); return err },
+		"remove":   func(s *signedIn) error { return s.app.services.Profiles.RemoveProfile(s.Profile.ID) },
 		"remove all data": func(s *signedIn) error {
-			return s.app.RemoveAllData()
+			return s.app.services.Session.RemoveAllData()
 		},
 		"sign out of expired tokens": func(s *signedIn) error {
-			err := s.app.env.Profiles.Update(func(f *profiles.File) error {
-				p, _ := f.Find(s.profile.ID)
+			err := s.Store.Update(func(f *profiles.File) error {
+				p, _ := f.Find(s.Profile.ID)
 				past := time.Now().Add(-time.Minute)
 				p.Token.ExpiresAt = &past
 				return nil
@@ -493,26 +517,26 @@ func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			n, err := s.app.SignOutExpired()
+			n, err := s.app.services.SignIn.SignOutExpired()
 			if n != 1 {
 				s.t.Errorf("SignOutExpired signed out of %d profiles, want 1", n)
 			}
 			return err
 		},
 		"change the API host": func(s *signedIn) error {
-			_, err := s.app.UpdateProfile(s.profile.ID, NewProfile{
-				Name: s.profile.Name, ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI, Scopes: "profile zap",
-				AuthorizeURL: s.srv.AuthorizeURL(), APIBaseURL: "http://127.0.0.2:1",
+			_, err := s.app.services.Profiles.UpdateProfile(s.Profile.ID, profiles.Input{
+				Name: s.Profile.Name, ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI, Scopes: "profile zap",
+				AuthorizeURL: s.Srv.AuthorizeURL(), APIBaseURL: "http://127.0.0.2:1",
 			})
 			return err
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := newSignedIn(t)
-			if err := s.app.CopyToken(s.profile.ID); err != nil {
+			if err := s.app.services.SignIn.CopyToken(s.Profile.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.app.ShowToken(s.profile.ID); err != nil {
+			if err := s.app.services.SignIn.ShowToken(s.Profile.ID); err != nil {
 				t.Fatal(err)
 			}
 			if err := signOut(s); err != nil {
@@ -521,7 +545,7 @@ func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
 			if s.clip.holds != "" {
 				t.Error("the token is still on the clipboard")
 			}
-			if s.windows.showing(s.profile.ID) != "" {
+			if s.windows.showing(s.Profile.ID) != "" {
 				t.Error("the token's window is still open")
 			}
 		})
@@ -531,16 +555,16 @@ func TestEveryWayOfSigningOutForgetsTheCopiedAndShownToken(t *testing.T) {
 func TestSigningOutLeavesAnotherProfilesCopiedAndShownToken(t *testing.T) {
 	s := newSignedIn(t)
 	other := s.addOtherProfile(t)
-	if err := s.app.CopyToken(s.profile.ID); err != nil {
+	if err := s.app.services.SignIn.CopyToken(s.Profile.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.ShowToken(s.profile.ID); err != nil {
+	if err := s.app.services.SignIn.ShowToken(s.Profile.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.RemoveProfile(other.ID); err != nil {
+	if err := s.app.services.Profiles.RemoveProfile(other.ID); err != nil {
 		t.Fatal(err)
 	}
-	if s.clip.holds != s.token || s.windows.showing(s.profile.ID) != s.token {
+	if s.clip.holds != s.Token || s.windows.showing(s.Profile.ID) != s.Token {
 		t.Error("removing another profile cleared this one's copied or shown token")
 	}
 }

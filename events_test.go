@@ -20,22 +20,27 @@ import (
 // (every emitEvent and EventsEmit call); the names the page listens to from
 // backend.ts's subscribe calls, its only listener.
 func TestThePageListensToExactlyTheEventsGoSends(t *testing.T) {
-	sent := eventsGoSends(t, ".")
+	sent := eventsGoSends(t, ".", "internal/desktop")
 	listened := eventsThePageListensTo(t, "frontend/src/lib/api/backend.ts")
 	if !slices.Equal(sent, listened) {
 		t.Errorf("event names differ:\n Go sends:          %q\n the page listens: %q", sent, listened)
 	}
 }
 
-// eventsGoSends reads the event names of every emitEvent(name, …) and
-// runtime.EventsEmit(ctx, name, …) call in the package's non-test files. A name
-// must be a string literal or a constant of the package; the one call that
-// forwards a variable is inside emitEvent itself.
-func eventsGoSends(t *testing.T, dir string) []string {
+// eventsGoSends reads the event names of every Emit(name, …) (the
+// services' Platform), emit(name, …) and runtime.EventsEmit(ctx, name, …)
+// call in the non-test files of the packages in dirs. A name must be a
+// string literal or a constant of those packages; the only calls that
+// forward a variable are inside an Emit or emit function itself.
+func eventsGoSends(t *testing.T, dirs ...string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, dir := range dirs {
+		found, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, found...)
 	}
 	fset := token.NewFileSet()
 	var parsed []*ast.File
@@ -79,15 +84,18 @@ func eventsGoSends(t *testing.T, dir string) []string {
 				if !ok {
 					return true
 				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
+				var callee string
+				switch fun := call.Fun.(type) {
+				case *ast.SelectorExpr:
+					callee = fun.Sel.Name
+				case *ast.Ident:
+					callee = fun.Name
 				}
 				var arg ast.Expr
 				switch {
-				case sel.Sel.Name == "emitEvent" && len(call.Args) >= 1:
+				case (callee == "Emit" || callee == "emit") && len(call.Args) >= 1:
 					arg = call.Args[0]
-				case sel.Sel.Name == "EventsEmit" && len(call.Args) >= 2:
+				case callee == "EventsEmit" && len(call.Args) >= 2:
 					arg = call.Args[1]
 				default:
 					return true
@@ -101,8 +109,8 @@ func eventsGoSends(t *testing.T, dir string) []string {
 						names = append(names, s)
 						return true
 					}
-					if fn.Name.Name == "emitEvent" {
-						return true // the forwarder: its callers are read above
+					if fn.Name.Name == "Emit" || fn.Name.Name == "emit" {
+						return true // a forwarder: its callers are read above
 					}
 				}
 				t.Errorf("%s: an event name this test cannot read; use a string literal or a constant",
@@ -112,7 +120,7 @@ func eventsGoSends(t *testing.T, dir string) []string {
 		}
 	}
 	if len(names) == 0 {
-		t.Fatal("no emitEvent or EventsEmit call found: this test no longer reads the Go side")
+		t.Fatal("no Emit or EventsEmit call found: this test no longer reads the Go side")
 	}
 	slices.Sort(names)
 	return slices.Compact(names)

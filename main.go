@@ -20,6 +20,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"partnerdesk/internal/cli"
+	"partnerdesk/internal/desktop"
 	"partnerdesk/internal/logging"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
@@ -56,7 +57,13 @@ func main() {
 		Endpoints:     endpoints,
 		Browser:       openBrowser,
 	}
-	app := NewApp(env)
+	app := newApp(desktop.Config{
+		Version:   version,
+		Profiles:  env.Profiles,
+		Vault:     env.Vault,
+		Window:    signinwindow.Open,
+		Endpoints: endpoints,
+	})
 	switch {
 	case len(os.Args) == 2 && isProfileFile(os.Args[1]):
 		// A double-clicked profile file: open the app and import it.
@@ -70,12 +77,12 @@ func main() {
 	}
 }
 
-func runApp(app *App) error {
+func runApp(app *app) error {
 	return wails.Run(appOptions(app))
 }
 
 // appOptions are the app window's Wails options.
-func appOptions(app *App) *options.App {
+func appOptions(app *app) *options.App {
 	return &options.App{
 		Title:     "Partnerdesk",
 		Width:     1040,
@@ -88,7 +95,7 @@ func appOptions(app *App) *options.App {
 		},
 		OnStartup:  app.startup,
 		OnShutdown: app.shutdown,
-		Bind:       []any{app},
+		Bind:       app.services.Bound(),
 		// Bindings answer only the app's own origin.
 		BindingsAllowedOrigins: "",
 		SingleInstanceLock: &options.SingleInstanceLock{

@@ -10,21 +10,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/adrg/xdg"
-
-	"partnerdesk/internal/cli"
+	"partnerdesk/internal/desktop"
+	"partnerdesk/internal/desktop/desktoptest"
 	"partnerdesk/internal/profiles"
 )
 
 // appWithoutProfiles is an app over an empty profile store, its native
 // calls recorded.
-func appWithoutProfiles(t *testing.T) (*App, *wailsRecorder) {
+func appWithoutProfiles(t *testing.T) (*app, *wailsRecorder) {
 	t.Helper()
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	xdg.Reload()
-	t.Cleanup(xdg.Reload)
+	desktoptest.Isolate(t)
 	desk := &wailsRecorder{}
-	a := &App{env: cli.Env{Profiles: profiles.NewStore()}, ctx: desk.appContext(context.Background())}
+	a := newApp(desktop.Config{Profiles: profiles.NewStore()})
+	a.platform.start(desk.appContext(context.Background()))
 	return a, desk
 }
 
@@ -86,8 +84,8 @@ func TestOpenURLOpensEveryLinkTheFrontendHas(t *testing.T) {
 	}
 	a, desk := appWithoutProfiles(t)
 	for _, link := range links {
-		if err := a.OpenURL(link); err != nil {
-			t.Errorf("OpenURL(%q), a link in the frontend: %v. Add its host to zapierPages (app.go).", link, err)
+		if err := a.services.Session.OpenURL(link); err != nil {
+			t.Errorf("OpenURL(%q), a link in the frontend: %v. Add its host to zapierPages (internal/desktop/session.go).", link, err)
 		}
 	}
 	if len(desk.opened) != len(links) {
@@ -100,10 +98,10 @@ func TestOpenURLOpensZapiersPagesAndTheHostsOfSavedProfiles(t *testing.T) {
 	for _, link := range []string{
 		"https://zapier.com/editor/123",              // a Zap's page, from a row of the API
 		"https://zapier.com/apps/slack/integrations", // an app's page
-		s.srv.URL() + "/editor/42",                   // a row of the sandbox
-		s.srv.AuthorizeURL() + "?state=s1",           // "Open it again" in the paste sign-in
+		s.Srv.URL() + "/editor/42",                   // a row of the sandbox
+		s.Srv.AuthorizeURL() + "?state=s1",           // "Open it again" in the paste sign-in
 	} {
-		if err := s.app.OpenURL(link); err != nil {
+		if err := s.app.services.Session.OpenURL(link); err != nil {
 			t.Errorf("OpenURL(%q): %v", link, err)
 		}
 	}
@@ -124,14 +122,14 @@ func TestOpenURLRefusesAnyOtherAddress(t *testing.T) {
 		"file:///etc/passwd",
 		"data:text/html,<script>alert(1)</script>",
 		"http://127.0.0.1:9/",                                        // a local port no profile names
-		strings.Replace(s.srv.URL(), "http://", "https://", 1) + "/", // the sandbox's host, another scheme
+		strings.Replace(s.Srv.URL(), "http://", "https://", 1) + "/", // the sandbox's host, another scheme
 		"",
 	}
 	for _, link := range hostile {
-		err := s.app.OpenURL(link)
+		err := s.app.services.Session.OpenURL(link)
 		if err == nil {
 			t.Errorf("OpenURL(%q) opened it", link)
-		} else if err.Error() != errNotOpened.Error() {
+		} else if !strings.HasPrefix(err.Error(), "Partnerdesk opens only Zapier's pages") {
 			t.Errorf("OpenURL(%q) said %q", link, err)
 		}
 	}

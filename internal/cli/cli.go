@@ -17,11 +17,8 @@ import (
 	"syscall"
 
 	"partnerdesk/internal/explain"
-	"partnerdesk/internal/oauth"
-	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
-	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
 
@@ -45,10 +42,9 @@ type Env struct {
 	Stderr   io.Writer
 	Profiles *profiles.Store
 	Vault    *vault.Vault
-	// Window shows the sign-in window; RunWindowLoop turns the window
-	// system's loop while fn runs (signinwindow.RunMainLoop).
-	Window        signin.Window
-	RunWindowLoop func(fn func()) error
+	// Window shows the sign-in window: the command's runs the app binary
+	// in its window-only mode (internal/windowproc).
+	Window signin.Window
 	// Endpoints resolves a profile's URLs (the sandbox profile's needs a
 	// running sandbox).
 	Endpoints signin.Endpoints
@@ -119,29 +115,28 @@ func Run(args []string, env Env) int {
 // errQuiet marks an error whose message was already printed.
 var errQuiet = errors.New("already reported")
 
-// ExitCode maps an error to the contract's exit codes.
+// ExitCode maps an error to the contract's exit codes, from the one
+// classification of errors the app's page reads too (explain.Classify).
 func ExitCode(err error) int {
-	var (
-		u           *usageError
-		unavailable *vault.UnavailableError
-		slow        *vault.TimeoutError
-	)
+	var u *usageError
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &u), errors.Is(err, profiles.ErrUnknown), errors.Is(err, profiles.ErrAmbiguous),
-		errors.Is(err, profiles.ErrExists), errors.Is(err, profiles.ErrInvalid):
+	case errors.As(err, &u):
 		return ExitUsage
-	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, window.ErrCancelled):
-		return ExitDeclined
-	case errors.Is(err, vault.ErrNotFound), errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, errNotSignedIn),
-		errors.Is(err, partnerapi.ErrNeedsToken):
+	case errors.Is(err, errNotSignedIn):
 		return ExitNotSignedIn
-	case errors.As(err, &unavailable), errors.As(err, &slow):
-		// A keychain that does not answer is, for the operator, one to unlock
-		// or fix: the same advice as an absent one.
+	}
+	switch explain.Classify(err) {
+	case explain.KindUsage:
+		return ExitUsage
+	case explain.KindDeclined:
+		return ExitDeclined
+	case explain.KindNotSignedIn:
+		return ExitNotSignedIn
+	case explain.KindKeychain:
 		return ExitKeychain
-	case errors.Is(err, window.ErrTimeout):
+	case explain.KindTimeout:
 		return ExitTimeout
 	}
 	return ExitError
@@ -230,11 +225,5 @@ func noPositional(positional []string) error {
 // loadProfiles loads the profiles file, telling the operator when a corrupt
 // one was set aside; the command goes on with what is left.
 func loadProfiles(env *Env) (*profiles.File, error) {
-	f, err := env.Profiles.Load()
-	var corrupt *profiles.CorruptError
-	if errors.As(err, &corrupt) {
-		fmt.Fprintln(env.Stderr, corrupt.Error())
-		return f, nil
-	}
-	return f, err
+	return env.Profiles.LoadTolerant(func(notice string) { fmt.Fprintln(env.Stderr, notice) })
 }

@@ -50,17 +50,11 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	if len(positional) != 1 {
 		return usagef("profile add needs exactly one NAME")
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-
-	p := profiles.Profile{
-		Name:         strings.TrimSpace(positional[0]),
-		ClientID:     strings.TrimSpace(*clientID),
-		RedirectURI:  strings.TrimSpace(*redirectURI),
-		AuthorizeURL: strings.TrimSpace(*authorizeURL),
-		APIBaseURL:   strings.TrimRight(strings.TrimSpace(*apiBase), "/"),
-		Scopes:       profiles.SplitScopes(*scope),
-	}
+	given := map[profiles.Field]bool{}
+	fs.Visit(func(f *flag.Flag) { given[profiles.Field(f.Name)] = true })
+	in := profiles.Input{Name: positional[0], ClientID: *clientID, RedirectURI: *redirectURI,
+		AuthorizeURL: *authorizeURL, APIBaseURL: *apiBase, Scopes: *scope}
+	p := in.Profile()
 	f, err := loadProfiles(env)
 	if err != nil {
 		return err
@@ -69,7 +63,7 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 		if !*update {
 			return usagef("a profile named %q already exists; use --update to change it", existing.Name)
 		}
-		saved, signedOut, err := env.service().Update(ctx, existing.ID, func(e *profiles.Profile) { merge(e, p, set) })
+		saved, signedOut, err := env.service().Update(ctx, existing.ID, func(e *profiles.Profile) { in.Apply(e, given) })
 		if err != nil {
 			return err
 		}
@@ -103,25 +97,6 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
 	return nil
-}
-
-// merge applies the flags that were given to an existing profile.
-func merge(p *profiles.Profile, from profiles.Profile, set map[string]bool) {
-	if set["client-id"] {
-		p.ClientID = from.ClientID
-	}
-	if set["redirect-uri"] {
-		p.RedirectURI = from.RedirectURI
-	}
-	if set["authorize-url"] {
-		p.AuthorizeURL = from.AuthorizeURL
-	}
-	if set["api-base"] {
-		p.APIBaseURL = from.APIBaseURL
-	}
-	if set["scope"] {
-		p.Scopes = from.Scopes
-	}
 }
 
 type profileJSON struct {

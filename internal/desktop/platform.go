@@ -8,9 +8,10 @@ package desktop
 type Platform interface {
 	// Emit sends an event to the page.
 	Emit(event string, payload any)
-	// Notify shows a desktop notification; it reports false when the
-	// desktop has no notification service.
-	Notify(title, body string) bool
+	// Notify shows a desktop notification; a later one with the same id
+	// replaces it. It reports false when the desktop has no notification
+	// service.
+	Notify(id, title, body string) bool
 	// CopyText puts ordinary text (a row as JSON) on the clipboard.
 	CopyText(text string) error
 	// OpenURL opens an address in the system browser.
@@ -31,6 +32,11 @@ type Platform interface {
 	ShowSecret(profileID, title, token string) error
 	CloseSecret(profileID string)
 	CloseAllSecrets()
+
+	// PresentSignInWindow brings the open sign-in window to the front;
+	// CloseSignInWindows closes every one (the app quits).
+	PresentSignInWindow()
+	CloseSignInWindows()
 }
 
 // FileFilter narrows a file window to one kind of file.

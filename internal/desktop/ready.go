@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"fmt"
@@ -23,8 +23,8 @@ const benchReadyFileEnv = "PARTNERDESK_BENCH_READY_FILE"
 // subtracts its own clock reading taken just before exec from unix_ns, as
 // since_start_ms comes from /proc in 10 ms clock ticks (-1 where there is
 // no /proc).
-func (a *App) FrontendReady() {
-	a.called("FrontendReady")
+func (s *Session) FrontendReady() {
+	called("FrontendReady")
 	now := time.Now()
 	since := sinceProcessStart()
 	slog.Debug("frontend ready", "since_start_ms", since)

@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"os"
@@ -15,7 +15,7 @@ func TestFrontendReadyWritesTheTimesForTheBenchmark(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "ready")
 	t.Setenv(benchReadyFileEnv, file)
 	before := time.Now()
-	(&App{}).FrontendReady()
+	(&Session{}).FrontendReady()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestFrontendReadyWritesNothingOutsideTheBenchmark(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(benchReadyFileEnv, "")
 	t.Chdir(dir)
-	(&App{}).FrontendReady()
+	(&Session{}).FrontendReady()
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("FrontendReady wrote %v without %s", entries, benchReadyFileEnv)
 	}

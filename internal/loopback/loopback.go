@@ -79,8 +79,17 @@ type Receiver struct {
 	result chan string
 }
 
-// Listen starts serving redirectURI for one attempt whose state is state.
-func Listen(redirectURI, state string) (*Receiver, error) {
+// Accepts tells whether Listen can serve redirectURI: an http address on
+// this computer with a port. The app offers "Sign in with my browser" on it
+// only for such a redirect URI; for any other, the operator pastes the
+// address instead.
+func Accepts(redirectURI string) bool {
+	_, err := loopbackURL(redirectURI)
+	return err == nil
+}
+
+// loopbackURL parses a redirect URI Listen can serve.
+func loopbackURL(redirectURI string) (*url.URL, error) {
 	u, err := url.Parse(redirectURI)
 	if err != nil || u.Scheme != "http" || u.User != nil || u.Port() == "" {
 		return nil, ErrNotLoopback
@@ -89,19 +98,30 @@ func Listen(redirectURI, state string) (*Receiver, error) {
 	if err != nil || port <= 0 || port > 65535 {
 		return nil, ErrNotLoopback
 	}
+	if host := u.Hostname(); host != "127.0.0.1" && host != "::1" && !strings.EqualFold(host, "localhost") {
+		return nil, ErrNotLoopback
+	}
+	return u, nil
+}
+
+// Listen starts serving redirectURI for one attempt whose state is state.
+func Listen(redirectURI, state string) (*Receiver, error) {
+	u, err := loopbackURL(redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	port, _ := strconv.Atoi(u.Port())
 	var addresses []string
 	switch host := u.Hostname(); {
 	case host == "127.0.0.1":
 		addresses = []string{"127.0.0.1"}
 	case host == "::1":
 		addresses = []string{"::1"}
-	case strings.EqualFold(host, "localhost"):
+	default: // localhost
 		addresses = []string{"127.0.0.1"}
 		if hasIPv6Loopback() {
 			addresses = append(addresses, "::1")
 		}
-	default:
-		return nil, ErrNotLoopback
 	}
 	if state == "" {
 		return nil, errors.New("loopback: a state is required")

@@ -65,6 +65,14 @@ func TestOnlyRedirectURIsOnThisComputerCanBeServed(t *testing.T) {
 		if _, err := Listen(uri, "s"); !errors.Is(err, ErrNotLoopback) {
 			t.Errorf("Listen(%q) = %v, want ErrNotLoopback", uri, err)
 		}
+		if Accepts(uri) {
+			t.Errorf("Accepts(%q) = true; the app would offer a browser sign-in Listen refuses", uri)
+		}
+	}
+	for _, uri := range []string{"http://127.0.0.1:8765/cb", "http://localhost:8765/cb", "http://[::1]:8765/cb", "http://LOCALHOST:80/cb"} {
+		if !Accepts(uri) {
+			t.Errorf("Accepts(%q) = false, want true", uri)
+		}
 	}
 }
 

@@ -9,6 +9,68 @@ import (
 	"partnerdesk/internal/oauth"
 )
 
+// Input is a profile's settings as the operator gives them: typed into the
+// app's form, or given as `profile add` flags. Apply is the one place they
+// are cleaned up (white space, a trailing slash, scopes split) and written
+// onto a profile, for the GUI and the command line alike.
+type Input struct {
+	Name         string `json:"name"`
+	ClientID     string `json:"clientId"`
+	RedirectURI  string `json:"redirectUri"`
+	Scopes       string `json:"scopes"` // as typed: separated by spaces or commas
+	AuthorizeURL string `json:"authorizeUrl"`
+	APIBaseURL   string `json:"apiBaseUrl"`
+}
+
+// Field names one setting of Input. The values are the `profile add` flags
+// that set them, so the command line can pass the flags it was given.
+type Field string
+
+const (
+	FieldName         Field = "name"
+	FieldClientID     Field = "client-id"
+	FieldRedirectURI  Field = "redirect-uri"
+	FieldAuthorizeURL Field = "authorize-url"
+	FieldAPIBase      Field = "api-base"
+	FieldScope        Field = "scope"
+)
+
+// AllFields are the settings the app's form always sends.
+var AllFields = map[Field]bool{FieldName: true, FieldClientID: true, FieldRedirectURI: true,
+	FieldAuthorizeURL: true, FieldAPIBase: true, FieldScope: true}
+
+// Profile is a new profile of exactly these settings, cleaned up.
+func (in Input) Profile() Profile {
+	var p Profile
+	in.Apply(&p, AllFields)
+	return p
+}
+
+// Apply writes the given settings of in onto p, cleaned up, and leaves the
+// others as they are: `profile add --update` changes only the flags it was
+// given; the app's form gives them all (AllFields). Other names in given
+// are ignored.
+func (in Input) Apply(p *Profile, given map[Field]bool) {
+	if given[FieldName] {
+		p.Name = strings.TrimSpace(in.Name)
+	}
+	if given[FieldClientID] {
+		p.ClientID = strings.TrimSpace(in.ClientID)
+	}
+	if given[FieldRedirectURI] {
+		p.RedirectURI = strings.TrimSpace(in.RedirectURI)
+	}
+	if given[FieldAuthorizeURL] {
+		p.AuthorizeURL = strings.TrimSpace(in.AuthorizeURL)
+	}
+	if given[FieldAPIBase] {
+		p.APIBaseURL = strings.TrimRight(strings.TrimSpace(in.APIBaseURL), "/")
+	}
+	if given[FieldScope] {
+		p.Scopes = SplitScopes(in.Scopes)
+	}
+}
+
 // SplitScopes reads scopes as an operator types them: separated by spaces
 // or commas.
 func SplitScopes(s string) []string {

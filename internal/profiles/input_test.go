@@ -87,3 +87,25 @@ func TestAnUpdateClearsTempFilesAKilledWriterLeft(t *testing.T) {
 		t.Errorf("the stale temp file is still there: %v", err)
 	}
 }
+
+func TestInputIsCleanedUpTheSameWayForANewProfile(t *testing.T) {
+	in := Input{Name: " Acme ", ClientID: " abc\t", RedirectURI: " https://acme.example/cb ", Scopes: "zap, profile",
+		AuthorizeURL: " https://acme.example/auth ", APIBaseURL: " https://api.acme.example// "}
+	want := Profile{Name: "Acme", ClientID: "abc", RedirectURI: "https://acme.example/cb", Scopes: []string{"zap", "profile"},
+		AuthorizeURL: "https://acme.example/auth", APIBaseURL: "https://api.acme.example"}
+	if got := in.Profile(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Profile() = %+v, want %+v", got, want)
+	}
+}
+
+func TestApplyChangesOnlyTheGivenSettings(t *testing.T) {
+	p := Profile{ID: "id", Name: "Acme", ClientID: "old", RedirectURI: "https://acme.example/cb", Scopes: []string{"zap"},
+		APIBaseURL: "https://api.acme.example"}
+	Input{ClientID: " new ", APIBaseURL: "https://other.example/", Name: "ignored"}.
+		Apply(&p, map[Field]bool{FieldClientID: true, FieldAPIBase: true, "update": true})
+	want := Profile{ID: "id", Name: "Acme", ClientID: "new", RedirectURI: "https://acme.example/cb", Scopes: []string{"zap"},
+		APIBaseURL: "https://other.example"}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("after Apply: %+v, want %+v", p, want)
+	}
+}

@@ -81,9 +81,8 @@ func (e *TokenKeptError) Why() string {
 // cache, then Partnerdesk's own folders: for leaving a machine clean. It
 // goes on past a profile it cannot remove and returns the first error.
 func (s *Service) RemoveAll(ctx context.Context) error {
-	file, err := s.Profiles.Load()
-	var corrupt *profiles.CorruptError
-	if err != nil && !errors.As(err, &corrupt) {
+	file, err := s.Profiles.LoadTolerant(nil)
+	if err != nil {
 		return err
 	}
 	var first error

@@ -234,9 +234,8 @@ func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (prof
 }
 
 func (s *Service) profile(nameOrID string) (profiles.Profile, error) {
-	f, err := s.Profiles.Load()
-	var corrupt *profiles.CorruptError
-	if err != nil && !errors.As(err, &corrupt) {
+	f, err := s.Profiles.LoadTolerant(nil)
+	if err != nil {
 		return profiles.Profile{}, err
 	}
 	p, err := f.Resolve(nameOrID)
