@@ -15,11 +15,14 @@
 package cache
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -84,20 +87,44 @@ func safeName(s string) bool {
 }
 
 // Save replaces the cached result of e.Resource (with e.Params) for a
-// profile.
+// profile. The items are written one after the other as they are, not
+// marshalled into one buffer first: a list of 10,000 is written without a
+// second copy of it in memory.
 func Save(profileID string, e Entry) error {
 	p, err := path(profileID, e.Resource, e.Params)
 	if err != nil {
 		return err
 	}
-	if e.Items == nil {
-		e.Items = []json.RawMessage{}
+	for i, it := range e.Items {
+		if !json.Valid(it) {
+			return fmt.Errorf("cache %s: item %d is not JSON", e.Resource, i)
+		}
 	}
-	data, err := json.Marshal(e)
+	items := e.Items
+	e.Items = []json.RawMessage{}
+	head, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := writeAtomic(p, data); err != nil {
+	// Items is Entry's last field: head ends in "items":[]}, and the
+	// items go between the brackets.
+	if !bytes.HasSuffix(head, []byte(`"items":[]}`)) {
+		return fmt.Errorf("cache: Entry's items are not its last field")
+	}
+	head = head[:len(head)-2]
+	write := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		bw.Write(head)
+		for i, it := range items {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.Write(it)
+		}
+		bw.WriteString("]}")
+		return bw.Flush()
+	}
+	if err := writeAtomic(p, write); err != nil {
 		return fmt.Errorf("cache %s: %w", e.Resource, err)
 	}
 	return nil
@@ -133,10 +160,10 @@ func Remove(profileID string) error {
 	return os.RemoveAll(Dir(profileID))
 }
 
-// writeAtomic writes data to path through a temp file in the same
+// writeAtomic writes to path through a temp file in the same
 // directory: fsync, then rename, so that a reader sees the old file or the
 // new one, never half of one.
-func writeAtomic(path string, data []byte) error {
+func writeAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -153,7 +180,7 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}
