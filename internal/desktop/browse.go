@@ -18,7 +18,6 @@ import (
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
-	"partnerdesk/internal/vault"
 )
 
 // Browse is the resource browser's service: which Partner API lists a
@@ -106,12 +105,13 @@ type Column struct {
 
 // ResourcePage is the payload of "resource:page": the next rows of a job.
 // Each row is one array: its id, its page on the web ("" when none), then
-// its cells in the order of the resource's columns. Arrays, not objects:
+// its cells in the order of Columns (the resource's columns). Arrays, not objects:
 // 10,000 rows travel to the page and live there in a third of the room.
 type ResourcePage struct {
 	JobID      string     `json:"jobId"`
 	ResourceID string     `json:"resourceId"`
 	ProfileID  string     `json:"profileId"`
+	Columns    []string   `json:"columns"` // the keys of the cells in each row, in order
 	Rows       [][]string `json:"rows"`
 	Fetched    int        `json:"fetched"` // rows of this job so far, these included
 	Total      *int       `json:"total"`   // what the API says the list holds; null when it does not say
@@ -301,10 +301,10 @@ func (b *Browse) ReleaseList(profileID, resourceID string) {
 			job.cancel()
 		}
 	}
-	_, held := b.lists[key]
+	list := b.lists[key]
 	delete(b.lists, key)
 	b.mu.Unlock()
-	if held {
+	if list != nil && len(list.items) >= bigList {
 		// Go hands freed memory back to the system over minutes; a list
 		// of 10,000 rows is worth doing it now.
 		go debug.FreeOSMemory()
@@ -393,12 +393,16 @@ func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessag
 	return true
 }
 
+// bigList is the number of rows from which a finished or released list
+// hands its memory back to the system at once.
+const bigList = 1000
+
 // run is one job: the saved rows, then the live pages, then the saved copy
 // replaced (internal/browse), or an error event.
 func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep partnerapi.Endpoint, all bool) {
 	page := func(rows [][]string, fetched, total int, done, more bool) ResourcePage {
 		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-			Rows: rows, Fetched: fetched, Done: done, HasMore: more}
+			Columns: columnKeys(ep), Rows: rows, Fetched: fetched, Done: done, HasMore: more}
 		if total >= 0 {
 			pg.Total = &total
 		}
@@ -434,15 +438,22 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 				return context.Canceled
 			}
 			replace = false
-			out := page(rows, pg.Fetched, pg.Total, !pg.More || !all, pg.More)
-			if out.Done {
-				last = out // the done page waits until the list is saved
-			} else {
-				emit(EventResourcePage, out)
+			out := page(rows, pg.Fetched, pg.Total, false, pg.More)
+			emit(EventResourcePage, out)
+			if !pg.More || !all {
+				// The rows are shown at once; the page that says the job is
+				// done, with no rows of its own, follows once the list is
+				// saved.
+				last = page([][]string{}, pg.Fetched, pg.Total, true, pg.More)
 			}
 			return nil
 		},
 	})
+	if len(last.Rows) == 0 && last.Fetched >= bigList {
+		// The pages' JSON is garbage now: hand the memory back to the
+		// system rather than keep it for the next list.
+		defer func() { go debug.FreeOSMemory() }()
+	}
 	if err != nil {
 		e := ResourceError{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID}
 		e.Kind, e.Scope = errorKind(ctx, err)
@@ -474,7 +485,7 @@ func (b *Browse) restore(ctx context.Context, job *fetchJob, ep partnerapi.Endpo
 		return true // a newer job took over: it shows the list
 	}
 	pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-		Rows: rows, Fetched: len(rows), Done: true}
+		Columns: columnKeys(ep), Rows: rows, Fetched: len(rows), Done: true}
 	if saved.Total >= 0 {
 		pg.Total = &saved.Total
 	}
@@ -487,6 +498,14 @@ func paramsOrNil(params map[string]string) map[string]string {
 		return nil
 	}
 	return params
+}
+
+func columnKeys(ep partnerapi.Endpoint) []string {
+	keys := make([]string, len(ep.Columns))
+	for i, c := range ep.Columns {
+		keys[i] = c.Key
+	}
+	return keys
 }
 
 // rowsOf turns raw items into the page's rows ([id, url, cells...]) and
@@ -511,29 +530,17 @@ func rowsOf(ep partnerapi.Endpoint, items []json.RawMessage, first int) (rows []
 }
 
 // errorKind sorts an error for the page, and names the scope to add when one
-// is missing.
+// is missing: explain.Classify, the classification the command line's exit
+// codes read too, narrowed to the kinds the page knows.
 func errorKind(ctx context.Context, err error) (kind, scope string) {
-	var (
-		apiErr   *partnerapi.APIError
-		scopeErr *partnerapi.ScopeError
-		netErr   *partnerapi.NetworkError
-		gaveUp   *partnerapi.GaveUpError
-	)
-	switch {
-	case ctx.Err() != nil || errors.Is(err, context.Canceled):
-		return "cancelled", ""
-	case errors.Is(err, partnerapi.ErrTokenRejected), errors.Is(err, partnerapi.ErrNeedsToken), errors.Is(err, vault.ErrNotFound):
-		return "token-invalid", ""
-	case errors.As(err, &scopeErr):
-		return "missing-scope", scopeErr.Scope
-	case errors.As(err, &apiErr) && apiErr.Status == 403 && apiErr.Scope != "":
-		return "missing-scope", apiErr.Scope
-	case errors.As(err, &apiErr) && apiErr.Status == 429:
-		return "rate-limited", ""
-	case errors.As(err, &netErr):
-		return "offline", ""
-	case errors.As(err, &gaveUp), errors.As(err, &apiErr) && apiErr.Status >= 500:
-		return "server", ""
+	if ctx.Err() != nil {
+		return string(explain.KindStopped), ""
 	}
-	return "other", ""
+	switch k := explain.Classify(err); k {
+	case explain.KindStopped, explain.KindNotSignedIn, explain.KindRateLimited, explain.KindOffline, explain.KindServer:
+		return string(k), ""
+	case explain.KindMissingScope:
+		return string(k), explain.ScopeOf(err)
+	}
+	return string(explain.KindOther), ""
 }

@@ -211,14 +211,21 @@ func (b *browser) fetch(resource string, all bool, params map[string]string) []e
 	return b.until(id)
 }
 
+// pagesOf sorts a job's pages into saved and live ones. The live rows'
+// last page goes out before the list is saved, and a page without rows
+// saying the job is done follows the save: it is folded into the page
+// before it here, so that live[len-1].Done tells how the job ended.
 func pagesOf(events []event) (cached, live []ResourcePage) {
 	for _, e := range events {
-		if p, ok := e.payload.(ResourcePage); ok {
-			if p.FromCache {
-				cached = append(cached, p)
-			} else {
-				live = append(live, p)
-			}
+		p, ok := e.payload.(ResourcePage)
+		switch {
+		case !ok:
+		case p.FromCache:
+			cached = append(cached, p)
+		case p.Done && len(p.Rows) == 0 && len(live) > 0 && !live[len(live)-1].Done:
+			live[len(live)-1].Done = true
+		default:
+			live = append(live, p)
 		}
 	}
 	return cached, live
@@ -291,6 +298,9 @@ func TestFetchStreamsEveryPageThenCachesAndShowsTheCacheFirstNextTime(t *testing
 				t.Fatalf("row %q", r)
 			}
 			ids[r[0]] = true
+		}
+		if strings.Join(p.Columns, " ") != "title state apps modified" {
+			t.Errorf("page %d: columns %q", i, p.Columns)
 		}
 		if p.Total == nil || *p.Total != 250 || p.Fetched != len(ids) || p.Done != (i == 2) || p.AsOf != nil {
 			t.Errorf("page %d: total %v fetched %d done %v", i, p.Total, p.Fetched, p.Done)
