@@ -6,6 +6,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"partnerdesk/internal/desktop"
+	"partnerdesk/internal/profiles"
 )
 
 // app is the Wails app: the services bound to the page, over the Wails
@@ -35,7 +36,7 @@ func (a *app) shutdown(context.Context) { a.services.Shutdown() }
 func (a *app) onSecondInstance(second options.SecondInstanceData) {
 	var files []string
 	for _, arg := range second.Args {
-		if isProfileFile(arg) {
+		if profiles.IsExchangeFile(arg) {
 			files = append(files, arg)
 		}
 	}

@@ -1,15 +1,15 @@
-// Partnerdesk: Zapier Partner API access for operators. This file only wires:
-// with arguments the binary is a command-line tool (internal/cli); without,
-// it opens the app.
+// Partnerdesk's app (partnerdesk-app): Zapier Partner API access for
+// operators. This file only wires. The command operators and scripts run is
+// cmd/partnerdesk, which execs this binary to open the app; with
+// windowproc.Flag this binary shows only a sign-in window for the command's
+// `login`.
 package main
 
 import (
 	"embed"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 
@@ -19,13 +19,13 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
-	"partnerdesk/internal/cli"
 	"partnerdesk/internal/desktop"
 	"partnerdesk/internal/logging"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signinwindow"
 	"partnerdesk/internal/vault"
+	"partnerdesk/internal/windowproc"
 )
 
 //go:embed all:frontend/dist
@@ -36,40 +36,32 @@ var version = "dev"
 
 func init() {
 	// GTK runs its loop on the main OS thread: Wails in the app, and
-	// signinwindow.RunMainLoop for `partnerdesk login`.
+	// signinwindow.RunMainLoop in the window-only mode.
 	runtime.LockOSThread()
 }
 
 func main() {
-	if len(os.Args) > 1 && !(len(os.Args) == 2 && isProfileFile(os.Args[1])) {
+	if len(os.Args) == 2 && os.Args[1] == windowproc.Flag {
+		// The sign-in window alone, for `partnerdesk login`: no Wails, no
+		// single-instance lock.
+		os.Exit(windowproc.Serve(os.Stdin, os.Stdout, signinwindow.Open, signinwindow.RunMainLoop))
+	}
+	if len(os.Args) > 1 && !(len(os.Args) == 2 && profiles.IsExchangeFile(os.Args[1])) {
 		attachConsole()
+		fmt.Fprintf(os.Stderr, "This is Partnerdesk's app; commands are run with partnerdesk: partnerdesk %s\n", strings.Join(os.Args[1:], " "))
+		os.Exit(2)
 	}
 	logging.Start(os.Stderr) // the redacted log in $XDG_STATE_HOME/partnerdesk; debug with PARTNERDESK_DEBUG
-	env := cli.Env{
-		Version:       version,
-		Stdin:         os.Stdin,
-		Stdout:        os.Stdout,
-		Stderr:        os.Stderr,
-		Profiles:      profiles.NewStore(),
-		Vault:         vault.New(),
-		Window:        signinwindow.Open,
-		RunWindowLoop: signinwindow.RunMainLoop,
-		Endpoints:     endpoints,
-		Browser:       openBrowser,
-	}
 	app := newApp(desktop.Config{
 		Version:   version,
-		Profiles:  env.Profiles,
-		Vault:     env.Vault,
+		Profiles:  profiles.NewStore(),
+		Vault:     vault.New(),
 		Window:    signinwindow.Open,
-		Endpoints: endpoints,
+		Endpoints: signin.LocalEndpoints,
 	})
-	switch {
-	case len(os.Args) == 2 && isProfileFile(os.Args[1]):
+	if len(os.Args) == 2 {
 		// A double-clicked profile file: open the app and import it.
 		app.openAtStart = os.Args[1]
-	case len(os.Args) > 1:
-		os.Exit(cli.Run(os.Args[1:], env))
 	}
 	if err := runApp(app); err != nil {
 		fmt.Fprintln(os.Stderr, "Partnerdesk could not start:", err)
@@ -128,47 +120,4 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
 	})
-}
-
-// isProfileFile tells a profile file handed over by the desktop from a
-// subcommand.
-func isProfileFile(arg string) bool {
-	lower := strings.ToLower(arg)
-	return strings.HasSuffix(lower, profiles.ExchangeExt) || strings.HasSuffix(lower, ".partnerdesk-profile.json")
-}
-
-// openBrowser opens an address in the system browser: $BROWSER when set
-// (as many Unix tools honour), else the desktop's handler.
-func openBrowser(address string) error {
-	var cmd *exec.Cmd
-	switch {
-	case os.Getenv("BROWSER") != "":
-		cmd = exec.Command(os.Getenv("BROWSER"), address)
-	case runtime.GOOS == "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", address)
-	case runtime.GOOS == "darwin":
-		cmd = exec.Command("open", address)
-	default:
-		cmd = exec.Command("xdg-open", address)
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go cmd.Wait() // reap it; the browser lives on
-	return nil
-}
-
-// endpoints gives a profile's URLs; the Sandbox profile's need the built-in
-// sandbox running, in this process or another Partnerdesk one.
-func endpoints(p profiles.Profile) (authorizeURL, apiBaseURL string, err error) {
-	if p.Sandbox {
-		u, err := url.Parse(p.EffectiveAPIBaseURL())
-		if err != nil {
-			return "", "", err
-		}
-		if _, err := sandbox.EnsureLocal(u.Host); err != nil {
-			return "", "", err
-		}
-	}
-	return p.EffectiveAuthorizeURL(), p.EffectiveAPIBaseURL(), nil
 }

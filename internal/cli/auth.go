@@ -48,8 +48,8 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 	var p profiles.Profile
 	if *browser {
 		p, err = browserLogin(ctx, svc, name, opts, env)
-	} else if loopErr := env.RunWindowLoop(func() { p, err = svc.SignIn(ctx, name, opts) }); loopErr != nil {
-		return loopErr
+	} else {
+		p, err = svc.SignIn(ctx, name, opts)
 	}
 	if errors.Is(err, signin.ErrVerifyFailed) {
 		// The token is stored: say so, and why the check failed.

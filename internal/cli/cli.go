@@ -42,8 +42,8 @@ type Env struct {
 	Stderr   io.Writer
 	Profiles *profiles.Store
 	Vault    *vault.Vault
-	// Window shows the sign-in window: the command's runs the app binary
-	// in its window-only mode (internal/windowproc).
+	// Window shows the sign-in window (the command's runs the app binary
+	// in its window-only mode: internal/windowproc).
 	Window signin.Window
 	// Endpoints resolves a profile's URLs (the sandbox profile's needs a
 	// running sandbox).

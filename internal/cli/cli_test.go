@@ -50,8 +50,7 @@ func newHarness(t *testing.T, mode sandbox.Approve) *harness {
 	h.env = Env{
 		Version: "test", Stdout: h.out, Stderr: h.errOut,
 		Profiles: profiles.NewStore(), Vault: vault.New(),
-		Window:        followRedirects,
-		RunWindowLoop: func(fn func()) error { fn(); return nil },
+		Window: followRedirects,
 	}
 	return h
 }

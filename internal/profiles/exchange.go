@@ -16,6 +16,13 @@ const ExchangeVersion = 1
 // registers it, so double-clicking one opens it in Partnerdesk.
 const ExchangeExt = ".pdprofile"
 
+// IsExchangeFile tells a profile file the desktop hands over (by its
+// extension, or the older .partnerdesk-profile.json) from a subcommand.
+func IsExchangeFile(arg string) bool {
+	lower := strings.ToLower(arg)
+	return strings.HasSuffix(lower, ExchangeExt) || strings.HasSuffix(lower, ".partnerdesk-profile.json")
+}
+
 // exchangeFile is the shape of a profile file. Fields are listed one by
 // one, not embedded from Profile, so token metadata can never leak into it.
 type exchangeFile struct {

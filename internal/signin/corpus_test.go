@@ -1,4 +1,4 @@
-package signin
+package signin_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/oauth/oauthtest"
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signin/window"
 )
 
@@ -67,7 +68,7 @@ func categoryOf(err error) string {
 		return "token-type"
 	case errors.Is(err, oauth.ErrMalformed):
 		return "malformed"
-	case errors.Is(err, ErrNotTheRedirect):
+	case errors.Is(err, signin.ErrNotTheRedirect):
 		return "not-redirect"
 	}
 	return "other: " + err.Error()
@@ -88,21 +89,21 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 
 	// {replay}: the address a real, successful sign-in received, taken from
 	// another computer's run (another fixture).
-	donor := newFixture(t, sandbox.ApproveAuto)
+	donor := signin.NewFixture(t, sandbox.ApproveAuto)
 	var replay, other string
-	donor.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
+	donor.Service().Window = func(ctx context.Context, o window.Options) (string, error) {
 		other = stateOf(t, o.AuthorizeURL)
-		r, err := httpWindow(ctx, o)
+		r, err := signin.HTTPWindow(ctx, o)
 		replay = r
 		return r, err
 	}
-	if _, err := donor.svc.SignIn(context.Background(), "acme", Options{}); err != nil {
+	if _, err := donor.Service().SignIn(context.Background(), "acme", signin.Options{}); err != nil {
 		t.Fatalf("the sign-in to replay failed: %v", err)
 	}
 
-	f := newFixture(t, sandbox.ApproveAuto)
+	f := signin.NewFixture(t, sandbox.ApproveAuto)
 	var current oauthtest.Entry
-	f.svc.Window = func(_ context.Context, o window.Options) (string, error) {
+	f.Service().Window = func(_ context.Context, o window.Options) (string, error) {
 		state := stateOf(t, o.AuthorizeURL)
 		raw := corpusFill(current.Template, state, other, replay)
 		other = state // the next entry's "another attempt"
@@ -132,16 +133,16 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 			continue
 		}
 
-		_, err := f.svc.SignIn(context.Background(), "acme", Options{})
+		_, err := f.Service().SignIn(context.Background(), "acme", signin.Options{})
 		got := categoryOf(err)
 		if got != e.Category {
 			t.Errorf("%s: SignIn gave %s (%v)", name, got, err)
 			continue
 		}
-		if n := len(f.vault.secrets); n != 0 {
+		if n := f.Secrets(); n != 0 {
 			t.Fatalf("%s: the vault holds %d token(s) after a refused sign-in", name, n)
 		}
-		if p := f.saved(t); p.Token.SignedIn || p.Token.ObtainedAt != nil {
+		if p := f.Saved(t); p.Token.SignedIn || p.Token.ObtainedAt != nil {
 			t.Fatalf("%s: the profile was marked signed in: %+v", name, p.Token)
 		}
 		msg := explain.Message(err)
@@ -172,7 +173,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 			owner[m] = fam
 		}
 	}
-	if b, err := os.ReadFile(f.store.Path); err != nil || strings.Contains(string(b), oauthtest.Token) {
+	if b, err := os.ReadFile(f.StorePath()); err != nil || strings.Contains(string(b), oauthtest.Token) {
 		t.Errorf("profiles.json holds the corpus token (or cannot be read: %v)", err)
 	}
 
@@ -187,8 +188,8 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 
 func TestEveryHostileAddressPastedIsRefusedAndNothingIsStored(t *testing.T) {
 	entries := readCorpus(t)
-	f := newFixture(t, sandbox.ApproveAuto)
-	f.svc.Browser = func(string) error { return nil }
+	f := signin.NewFixture(t, sandbox.ApproveAuto)
+	f.Service().Browser = func(string) error { return nil }
 	other, _ := oauth.NewState()
 	prev := other.String()
 	rejected, tried := 0, 0
@@ -200,7 +201,7 @@ func TestEveryHostileAddressPastedIsRefusedAndNothingIsStored(t *testing.T) {
 			continue // pasted text is trimmed: it is then the genuine redirect
 		}
 		tried++
-		attempt, err := f.svc.BeginPaste("acme", false)
+		attempt, err := f.Service().BeginPaste("acme", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +215,7 @@ func TestEveryHostileAddressPastedIsRefusedAndNothingIsStored(t *testing.T) {
 			t.Errorf("line %d: pasted, it gave %s (%v), want %s", e.Line, got, err, want)
 			continue
 		}
-		if len(f.vault.secrets) != 0 || f.saved(t).Token.SignedIn {
+		if f.Secrets() != 0 || f.Saved(t).Token.SignedIn {
 			t.Fatalf("line %d: a refused paste stored something", e.Line)
 		}
 		rejected++

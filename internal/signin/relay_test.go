@@ -1,4 +1,4 @@
-package signin
+package signin_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/loopback"
+	"partnerdesk/internal/signin"
 )
 
 // ipv6Loopback reports whether this computer has ::1.
@@ -58,15 +59,15 @@ func TestABrowserSignInForLocalhostRefusesAPortTakenOnEitherAddress(t *testing.T
 				t.Fatal(err)
 			}
 			defer squatter.Close()
-			f := browserFixture(t, fmt.Sprintf("http://localhost:%d/callback", port))
+			f := signin.NewBrowserFixture(t, fmt.Sprintf("http://localhost:%d/callback", port))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			f.svc.Browser = func(string) error {
+			f.Service().Browser = func(string) error {
 				t.Error("the browser opened although another program holds the redirect's port")
 				cancel()
 				return nil
 			}
-			_, err = f.svc.SignInWithBrowser(ctx, "acme", Options{})
+			_, err = f.Service().SignInWithBrowser(ctx, "acme", signin.Options{})
 			var busy *loopback.PortBusyError
 			if !errors.As(err, &busy) {
 				t.Fatalf("SignInWithBrowser = %v, want a busy port", err)
@@ -77,7 +78,7 @@ func TestABrowserSignInForLocalhostRefusesAPortTakenOnEitherAddress(t *testing.T
 					t.Errorf("the operator reads %q, which does not say %q", msg, words)
 				}
 			}
-			if len(f.vault.secrets) != 0 {
+			if f.Secrets() != 0 {
 				t.Error("a token was stored")
 			}
 		})
@@ -92,15 +93,15 @@ func TestABrowserSignInForLocalhostIsReceivedOnEitherAddress(t *testing.T) {
 		t.Run("via "+via, func(t *testing.T) {
 			port := freeOnBoth(t)
 			redirect := fmt.Sprintf("http://localhost:%d/callback", port)
-			f := browserFixture(t, redirect)
+			f := signin.NewBrowserFixture(t, redirect)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			served := make(chan string, 1)
 			// The browser: it loads the relay page and posts the answer, both
 			// on the address it connected to.
-			f.svc.Browser = func(authorizeURL string) error {
+			f.Service().Browser = func(authorizeURL string) error {
 				go func() {
-					answer, _ := url.Parse(providerAnswer(t, authorizeURL))
+					answer, _ := url.Parse(signin.ProviderAnswer(t, authorizeURL))
 					base := "http://" + net.JoinHostPort(via, fmt.Sprint(port)) + "/callback"
 					// The fragment stays in the browser; the query, if any, is sent.
 					page := base
@@ -128,14 +129,14 @@ func TestABrowserSignInForLocalhostIsReceivedOnEitherAddress(t *testing.T) {
 				}()
 				return nil
 			}
-			_, err := f.svc.SignInWithBrowser(ctx, "acme", Options{})
+			_, err := f.Service().SignInWithBrowser(ctx, "acme", signin.Options{})
 			if got := <-served; got != "200 OK" {
 				t.Fatalf("the relay page on %s: %s", via, got)
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.vault.secrets["p_acme"] == "" {
+			if f.Secret("p_acme") == "" {
 				t.Errorf("the answer received on %s stored no token", via)
 			}
 		})
