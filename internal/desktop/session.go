@@ -178,13 +178,26 @@ func (s *Session) checkKeychain(ctx context.Context) {
 }
 
 // renewBeforeExpiry reminds the operator shortly before a token expires and
-// tries a silent renewal, once per token.
+// tries a silent renewal, once per token. When a token expires it tells the
+// page, whose views (their Status) then read expired.
 func (s *Session) renewBeforeExpiry(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
+	var expired map[string]bool
 	for {
 		if f, err := s.store.Load(); err == nil {
-			for _, p := range s.attempts.renewals.Expiring(f.Profiles, time.Now()) {
+			now := time.Now()
+			was := expired
+			expired = map[string]bool{}
+			for _, p := range f.Profiles {
+				if statusOf(p, now) == StatusExpired {
+					expired[p.ID] = true
+					if was != nil && !was[p.ID] {
+						s.changed()
+					}
+				}
+			}
+			for _, p := range s.attempts.renewals.Expiring(f.Profiles, now) {
 				s.platform.Notify("expiry-"+p.ID, "Partnerdesk: token expiring",
 					fmt.Sprintf("The token of %q expires at %s. Partnerdesk is trying to renew it; if Zapier asks, approve in the sign-in window.",
 						p.Name, p.Token.ExpiresAt.Local().Format("15:04")))

@@ -195,6 +195,7 @@ func (s *SignIn) run(id string, silent bool, method explain.Method, signIn func(
 	ended := make(chan struct{})
 	a.ended = ended
 	a.mu.Unlock()
+	s.progress(signin.StageOpening) // at once, in this method's words
 	defer func() {
 		a.mu.Lock()
 		a.cancel, a.silent, a.ended = nil, false, nil
