@@ -3,7 +3,6 @@ package desktop
 import (
 	"context"
 	"time"
-
 )
 
 // What the tests in package desktop_test reach inside the services.
