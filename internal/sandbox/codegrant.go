@@ -40,7 +40,9 @@ const clientSecretPrefix = "sbs_"
 // grantsCode tells whether clientID may use the authorization-code grant:
 // only the built-in client has a client secret. Clients added through
 // Options.Clients use the implicit grant only; add redirect URIs to
-// ClientID to run the code grant with them.
+// ClientID to run the code grant with them. (With one such client, a code
+// or refresh token can only be the client's own; a second one would need
+// that checked at the token endpoint.)
 func (s *Server) grantsCode(clientID string) bool { return clientID == ClientID }
 
 // secretMatches compares secret with the client secret in constant time.
@@ -51,7 +53,6 @@ func (s *Server) secretMatches(secret string) bool {
 
 // authCode is what an issued authorization code grants.
 type authCode struct {
-	clientID    string
 	redirectURI string
 	scopes      []string
 	challenge   string // PKCE S256 challenge; "" when the authorize request sent none
@@ -65,10 +66,9 @@ type authCode struct {
 
 // Why a code was refused; each is an invalid_grant.
 var (
-	errCodeUnknown     = errors.New("the authorization code is not known to this sandbox")
-	errCodeExpired     = errors.New("the authorization code has expired: codes work for " + codeTTLText)
-	errCodeOtherClient = errors.New("the authorization code was issued to another client")
-	errCodeUsed        = errors.New("the authorization code was already used: the tokens issued for it are revoked")
+	errCodeUnknown = errors.New("the authorization code is not known to this sandbox")
+	errCodeExpired = errors.New("the authorization code has expired: codes work for " + codeTTLText)
+	errCodeUsed    = errors.New("the authorization code was already used: the tokens issued for it are revoked")
 )
 
 // authCodes holds the codes issued in the last two minutes, in memory only,
@@ -93,9 +93,9 @@ func (ac *authCodes) add(code string, c *authCode, now time.Time) {
 	ac.byHash[sha256.Sum256([]byte(code))] = c
 }
 
-// take returns what code grants to clientID and marks it used. A code used
-// before is returned with errCodeUsed, so its tokens can be revoked.
-func (ac *authCodes) take(code, clientID string, now time.Time) (authCode, error) {
+// take returns what code grants and marks it used. A code used before is
+// returned with errCodeUsed, so its tokens can be revoked.
+func (ac *authCodes) take(code string, now time.Time) (authCode, error) {
 	ac.mu.Lock()
 	defer ac.mu.Unlock()
 	h := sha256.Sum256([]byte(code))
@@ -106,8 +106,6 @@ func (ac *authCodes) take(code, clientID string, now time.Time) (authCode, error
 	case !now.Before(c.expires):
 		delete(ac.byHash, h)
 		return authCode{}, errCodeExpired
-	case c.clientID != clientID:
-		return authCode{}, errCodeOtherClient
 	case c.used:
 		return *c, errCodeUsed
 	}
@@ -130,7 +128,6 @@ func (s *Server) approveCode(w http.ResponseWriter, status int, req *authRequest
 	}
 	code := codePrefix + b64.EncodeToString(random)
 	s.codes.add(code, &authCode{
-		clientID:    req.clientID,
 		redirectURI: req.redirectURI,
 		scopes:      req.scopes,
 		challenge:   req.codeChallenge,
@@ -290,7 +287,7 @@ func (s *Server) exchangeCode(clientID string, form url.Values) (tokenAnswer, *t
 	case redirectURI == "":
 		return tokenAnswer{}, invalidRequest("redirect_uri is required: the one the authorize request named")
 	}
-	grant, err := s.codes.take(code, clientID, s.now())
+	grant, err := s.codes.take(code, s.now())
 	if errors.Is(err, errCodeUsed) {
 		// RFC 6749 4.1.2: a code used twice may have been stolen; the
 		// tokens issued for it stop working.
@@ -371,9 +368,6 @@ func (s *Server) refresh(clientID string, form url.Values) (tokenAnswer, *tokenE
 	rc, err := s.verifyRefreshToken(token)
 	if err != nil {
 		return tokenAnswer{}, invalidGrant(err.Error())
-	}
-	if rc.ClientID != clientID {
-		return tokenAnswer{}, invalidGrant("the refresh token was issued to another client")
 	}
 	// A refresh may narrow the scope of the new access token, never widen
 	// it; the new refresh token keeps the scope first granted.

@@ -93,8 +93,8 @@ func doToken(t *testing.T, req *http.Request) tokenReply {
 	if err := json.Unmarshal([]byte(body), &reply); err != nil {
 		t.Fatalf("token endpoint answered %d with no JSON: %q", resp.StatusCode, body)
 	}
-	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
-		t.Errorf("Cache-Control %q, want no-store", cc)
+	if cc, pragma := resp.Header.Get("Cache-Control"), resp.Header.Get("Pragma"); cc != "no-store" || pragma != "no-cache" {
+		t.Errorf("Cache-Control %q, Pragma %q; want no-store and no-cache (RFC 6749 5.1)", cc, pragma)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type %q, want JSON", ct)
@@ -199,6 +199,7 @@ func TestTheTokenEndpointRefusesAsRFC6749Says(t *testing.T) {
 		request    func(*http.Request)
 		wantStatus int
 		wantError  string
+		wantSays   string // in error_description, where the code alone does not tell
 	}{
 		{name: "a wrong secret in the form", edit: func(f url.Values) { f.Set("client_secret", "guess") },
 			wantStatus: 401, wantError: "invalid_client"},
@@ -212,7 +213,7 @@ func TestTheTokenEndpointRefusesAsRFC6749Says(t *testing.T) {
 			wantStatus: 401, wantError: "invalid_client"},
 		{name: "a client registered for the implicit grant only", edit: func(f url.Values) { f.Set("client_id", "implicit-only") },
 			wantStatus: 401, wantError: "invalid_client"},
-		{name: "a Bearer Authorization header", edit: func(f url.Values) { f.Del("client_secret") },
+		{name: "a Bearer Authorization header beside the secret in the form",
 			request: func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+s.ClientSecret()) }, wantStatus: 401, wantError: "invalid_client"},
 		{name: "the secret both in HTTP Basic and in the form", request: basic(ClientID, s.ClientSecret()),
 			wantStatus: 400, wantError: "invalid_request"},
@@ -221,7 +222,8 @@ func TestTheTokenEndpointRefusesAsRFC6749Says(t *testing.T) {
 		{name: "the implicit grant's name", edit: func(f url.Values) { f.Set("grant_type", "token") }, wantStatus: 400, wantError: "unsupported_grant_type"},
 		{name: "parameters in the URL", request: func(r *http.Request) { r.URL.RawQuery = "code=x" }, wantStatus: 400, wantError: "invalid_request"},
 		{name: "a parameter given twice", edit: func(f url.Values) { f.Add("code", "other") }, wantStatus: 400, wantError: "invalid_request"},
-		{name: "a JSON body", request: func(r *http.Request) { r.Header.Set("Content-Type", "application/json") }, wantStatus: 400, wantError: "invalid_request"},
+		{name: "a JSON body", request: func(r *http.Request) { r.Header.Set("Content-Type", "application/json") }, wantStatus: 400, wantError: "invalid_request",
+			wantSays: "application/x-www-form-urlencoded"},
 		{name: "no code", edit: func(f url.Values) { f.Del("code") }, wantStatus: 400, wantError: "invalid_request"},
 		{name: "no redirect_uri", edit: func(f url.Values) { f.Del("redirect_uri") }, wantStatus: 400, wantError: "invalid_request"},
 		{name: "a code the sandbox never issued", edit: func(f url.Values) { f.Set("code", "sbc_made-up") }, wantStatus: 400, wantError: "invalid_grant"},
@@ -248,6 +250,9 @@ func TestTheTokenEndpointRefusesAsRFC6749Says(t *testing.T) {
 			}
 			reply := doToken(t, req)
 			wantRefusal(t, reply, tt.wantStatus, tt.wantError)
+			if !strings.Contains(reply.Description, tt.wantSays) {
+				t.Errorf("error_description %q does not say %q", reply.Description, tt.wantSays)
+			}
 			if challenge := reply.header.Get("WWW-Authenticate"); (tt.wantStatus == 401) != strings.HasPrefix(challenge, "Basic ") {
 				t.Errorf("WWW-Authenticate %q with status %d; want a Basic challenge with 401 only", challenge, tt.wantStatus)
 			}
@@ -299,7 +304,7 @@ func TestACodeLastsTwoMinutes(t *testing.T) {
 	wantRefusal(t, postToken(t, s, exchangeForm(s, stale)), 400, "invalid_grant")
 }
 
-func TestACodeIsTheClientsItWasIssuedTo(t *testing.T) {
+func TestAClientWithoutASecretGetsNoCode(t *testing.T) {
 	s := start(t, Options{Approve: ApproveAuto, Clients: map[string][]string{"other": {RedirectURI}}})
 	v := codeQuery("zap", "s")
 	v.Set("client_id", "other")
@@ -547,6 +552,72 @@ func TestARefreshMayNarrowTheScopeButNotWidenIt(t *testing.T) {
 	if third.Scope != "profile zap" {
 		t.Errorf("scope after a plain refresh %q, want \"profile zap\"", third.Scope)
 	}
+}
+
+func TestAChainAdvancesOnceFromEachPlaceWhateverTheConcurrency(t *testing.T) {
+	chains := &refreshChains{dir: t.TempDir(), key: []byte("test key")}
+	if err := chains.start("chain-1"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 32
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	begin := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-begin
+			errs[i] = chains.advance("chain-1", 1)
+		})
+	}
+	close(begin)
+	wg.Wait()
+	advanced := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			advanced++
+		case !errors.Is(err, errRefreshReplaced):
+			t.Errorf("advance: %v, want errRefreshReplaced", err)
+		}
+	}
+	if latest, _, _ := chains.read("chain-1"); advanced != 1 || latest != 2 {
+		t.Errorf("%d of %d advanced the chain to %d; want 1 to 2", advanced, n, latest)
+	}
+}
+
+func TestARevokedChainCannotBeStartedAgain(t *testing.T) {
+	// A code's second use can be answered before its first: the first must
+	// then fail, not bring the revoked chain back.
+	chains := &refreshChains{dir: t.TempDir(), key: []byte("test key")}
+	if err := chains.revoke("chain-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chains.start("chain-1"); !errors.Is(err, errRefreshRevoked) {
+		t.Errorf("start of a revoked chain: %v, want errRefreshRevoked", err)
+	}
+	if !chains.revoked("chain-1") {
+		t.Errorf("the chain is no longer revoked")
+	}
+}
+
+func TestAReplacedRefreshTokenCannotBeRenumbered(t *testing.T) {
+	s := start(t, Options{Approve: ApproveAuto})
+	first := mustGrant(t, postToken(t, s, exchangeForm(s, codeFrom(t, s, codeQuery("zap", "s")))))
+	mustGrant(t, postToken(t, s, refreshForm(s, first.RefreshToken)))
+
+	// The replaced token, its place changed to the chain's latest, its
+	// signature kept.
+	body, sig, _ := strings.Cut(first.RefreshToken, ".")
+	payload, err := b64.DecodeString(strings.TrimPrefix(body, refreshPrefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	renumbered := strings.Replace(string(payload), `"n":1`, `"n":2`, 1)
+	if renumbered == string(payload) {
+		t.Fatalf("no place 1 in %s", payload)
+	}
+	forged := refreshPrefix + b64.EncodeToString([]byte(renumbered)) + "." + sig
+	wantRefusal(t, postToken(t, s, refreshForm(s, forged)), 400, "invalid_grant")
 }
 
 func TestRefreshTokensOutliveARestartAndStillRotate(t *testing.T) {

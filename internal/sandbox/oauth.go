@@ -246,8 +246,6 @@ func (req *authRequest) readChallenge(v url.Values) *redirectError {
 	switch {
 	case challenge == "" && method == "":
 		return nil
-	case challenge == "":
-		return &redirectError{"invalid_request", "code_challenge_method is given without a code_challenge", true}
 	case method != "S256":
 		return &redirectError{"invalid_request", "code_challenge_method must be S256; plain is refused", true}
 	case !validPKCEString(challenge):
