@@ -25,7 +25,8 @@ import (
 // without it is served too.
 const tokenPath = "/oauth/token/"
 
-// codeTTL is how long an authorization code can be exchanged, as on Zapier.
+// codeTTL is how long an authorization code can be exchanged, as on
+// Zapier; codeTTLText says it in words.
 const (
 	codeTTL     = 2 * time.Minute
 	codeTTLText = "2 minutes"
@@ -40,9 +41,9 @@ const clientSecretPrefix = "sbs_"
 // grantsCode tells whether clientID may use the authorization-code grant:
 // only the built-in client has a client secret. Clients added through
 // Options.Clients use the implicit grant only; add redirect URIs to
-// ClientID to run the code grant with them. (With one such client, a code
-// or refresh token can only be the client's own; a second one would need
-// that checked at the token endpoint.)
+// ClientID to run the code grant with them. With one client holding a
+// secret, every code and refresh token the token endpoint sees is that
+// client's own; giving a second client a secret means checking that there.
 func (s *Server) grantsCode(clientID string) bool { return clientID == ClientID }
 
 // secretMatches compares secret with the client secret in constant time.
