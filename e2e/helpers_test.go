@@ -1,6 +1,7 @@
 //go:build e2e
 
-// Package e2e drives the built binary (build/bin/partnerdesk) the way an
+// Package e2e drives the built binaries (build/bin/partnerdesk, the command,
+// and partnerdesk-app beside it, which the command execs) the way an
 // operator and a script would: real WebKitGTK windows under Xvfb and openbox,
 // a real gnome-keyring on a private session bus, the sandbox provider on
 // 127.0.0.1. Run it through `make test-e2e`, which sets that session up.
@@ -23,7 +24,9 @@ import (
 	"time"
 )
 
-// binary is the app under test.
+// binary is the command under test: PARTNERDESK_BIN, or
+// build/bin/partnerdesk. With no arguments it becomes the app binary beside
+// it (appBinary).
 func binary(t *testing.T) string {
 	t.Helper()
 	if b := os.Getenv("PARTNERDESK_BIN"); b != "" {
@@ -37,6 +40,16 @@ func binary(t *testing.T) string {
 		t.Fatalf("build the app first (make build): %v", err)
 	}
 	return b
+}
+
+// appBinary is the app the command under test runs: partnerdesk-app beside it.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	app := filepath.Join(filepath.Dir(binary(t)), "partnerdesk-app")
+	if _, err := os.Stat(app); err != nil {
+		t.Fatalf("the app binary is not beside the command (make build): %v", err)
+	}
+	return app
 }
 
 // operator is one person's machine: their own XDG directories. The keychain
