@@ -1,5 +1,6 @@
 import '@testing-library/jest-dom/vitest'
-import { afterEach } from 'vitest'
+import { afterEach, vi } from 'vitest'
+import { profiles } from '../features/profiles/profiles.svelte'
 import { browser } from '../features/browse/browse.svelte'
 import { signIn } from '../lib/signin.svelte'
 import { toasts } from '../lib/ui/toasts.svelte'
@@ -15,6 +16,8 @@ globalThis.ResizeObserver ??= class {
 
 afterEach(() => {
   signIn.reset()
+  profiles.reset()
+  vi.restoreAllMocks()
   browser.reset()
   toasts.reset()
   removeFakeBackend()

@@ -9,6 +9,7 @@ import type { SignInOutcome } from '../../lib/api/types'
 import { formatAbsolute } from '../../lib/format'
 import { toasts } from '../../lib/ui/toasts.svelte'
 import ProfileCard from './ProfileCard.svelte'
+import { profiles } from './profiles.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')
 // Obtained two minutes ago, so a ten-hour token has 9 h 58 min left.
@@ -147,8 +148,8 @@ describe('ProfileCard actions', () => {
   })
 
   it('asks before signing out, and explains that the token stays valid', async () => {
-    const onupdate = vi.fn()
-    render(ProfileCard, { profile: signedInProfile(OBTAINED), onupdate })
+    const replaced = vi.spyOn(profiles, 'replace')
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     const user = userEvent.setup()
 
     await user.click(screen.getByRole('button', { name: 'Sign out' }))
@@ -173,18 +174,18 @@ describe('ProfileCard actions', () => {
     dialog = screen.getByRole('alertdialog')
     await user.click(within(dialog).getByRole('button', { name: 'Sign out' }))
     expect(fake.App.SignOut).toHaveBeenCalledWith('p-acme')
-    expect(onupdate).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme', signedIn: false }))
+    expect(replaced).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme', signedIn: false }))
     expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 
-  it('verifies and hands the fresh view up', async () => {
-    const onupdate = vi.fn()
+  it('verifies and puts the fresh view in the profiles store', async () => {
+    const replaced = vi.spyOn(profiles, 'replace')
     const fresh = signedInProfile(OBTAINED, { lastVerifiedAt: NOW.toISOString() })
     fake.App.Verify.mockResolvedValue(fresh)
-    render(ProfileCard, { profile: signedInProfile(OBTAINED), onupdate })
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     await userEvent.click(screen.getByRole('button', { name: 'Verify now' }))
     expect(fake.App.Verify).toHaveBeenCalledWith('p-acme')
-    expect(onupdate).toHaveBeenCalledWith(fresh)
+    expect(replaced).toHaveBeenCalledWith(fresh)
     expect(toasts.items.map((t) => t.message)).toEqual(['Zapier accepts this token. Granted profile zap.'])
   })
 })
@@ -198,6 +199,9 @@ describe('ProfileCard signing in', () => {
 
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
     const panel = screen.getByRole('region', { name: 'Signing in to Acme production' })
+    // Go sends each stage with its words (explain.Stage); the page shows them.
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'opening', message: 'Opening the Zapier sign-in window…' })
+    await tick()
     expect(panel).toHaveTextContent('Opening the Zapier sign-in window')
     expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull()
 
@@ -211,7 +215,7 @@ describe('ProfileCard signing in', () => {
     await tick()
     expect(panel).not.toHaveTextContent('Not this one')
 
-    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'keychain-slow', message: '' })
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'keychain-slow', message: 'Still waiting for the keychain.' })
     await tick()
     expect(panel).toHaveTextContent('Still waiting for the keychain')
 
@@ -246,13 +250,13 @@ describe('ProfileCard signing in', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('The keychain did not answer within 30 seconds.')
   })
 
-  it('hands up the signed-in view and toasts who signed in', async () => {
-    const onupdate = vi.fn()
+  it('puts the signed-in view in the profiles store and toasts who signed in', async () => {
+    const replaced = vi.spyOn(profiles, 'replace')
     const view = signedInProfile(NOW)
     fake.App.SignIn.mockResolvedValue({ ok: true, cancelled: false, message: '', profile: view })
-    render(ProfileCard, { profile: makeProfile(), onupdate })
+    render(ProfileCard, { profile: makeProfile() })
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }))
-    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledWith(view))
+    await vi.waitFor(() => expect(replaced).toHaveBeenCalledWith(view))
     expect(toasts.items.map((t) => t.message)).toEqual(['Signed in as Ada Lovelace.'])
   })
 })
@@ -372,10 +376,12 @@ describe('ProfileCard signing in with the browser', () => {
     expect(fake.App.SignIn).not.toHaveBeenCalled()
     expect(fake.App.StartPaste).not.toHaveBeenCalled()
     const panel = screen.getByRole('region', { name: 'Signing in to Acme production in your browser' })
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'opening', message: 'Opening Zapier’s page in your web browser…' })
+    await tick()
     expect(panel).toHaveTextContent('Opening Zapier’s page in your web browser')
 
-    // Go's stage words speak of the sign-in window; the browser method says "browser".
-    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'waiting', message: 'Sign in and approve access in the sign-in window.' })
+    // Go words each stage in the browser method's terms.
+    fake.emit('signin:progress', { profileId: 'p-acme', stage: 'waiting', message: 'Sign in and allow access in your web browser.' })
     await tick()
     expect(panel).toHaveTextContent('Sign in and allow access in your web browser')
     fake.emit('signin:progress', { profileId: 'p-acme', stage: 'storing', message: 'Saving the token in your keychain…' })
@@ -404,16 +410,16 @@ describe('ProfileCard signing in with the browser', () => {
     expect(await within(dialog).findByLabelText('The address your browser ended on')).toBeInTheDocument()
   })
 
-  it('hands up the profile and toasts once the pasted address signed in', async () => {
-    const onupdate = vi.fn()
+  it('puts the profile in the profiles store and toasts once the pasted address signed in', async () => {
+    const replaced = vi.spyOn(profiles, 'replace')
     const view = signedInProfile(NOW)
     fake.App.CompletePaste.mockResolvedValue({ ok: true, cancelled: false, message: 'Signed in.', profile: view, retry: false })
-    render(ProfileCard, { profile: makeProfile(), onupdate })
+    render(ProfileCard, { profile: makeProfile() })
     const user = userEvent.setup()
     await user.click(screen.getByRole('button', { name: 'Sign in with my browser' }))
     await user.type(await screen.findByLabelText('The address your browser ended on'), 'https://acme.example/oauth/zapier#state=s1')
     await user.click(screen.getByRole('button', { name: 'Continue' }))
-    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledWith(view))
+    await vi.waitFor(() => expect(replaced).toHaveBeenCalledWith(view))
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(toasts.items.map((t) => t.message)).toEqual(['Signed in as Ada Lovelace.'])
   })
@@ -421,8 +427,8 @@ describe('ProfileCard signing in with the browser', () => {
 
 describe('ProfileCard managing the profile', () => {
   it('asks before removing, naming everything that goes, then removes', async () => {
-    const onremoved = vi.fn()
-    render(ProfileCard, { profile: signedInProfile(OBTAINED), onremoved })
+    const removed = vi.spyOn(profiles, 'removed')
+    render(ProfileCard, { profile: signedInProfile(OBTAINED) })
     const user = userEvent.setup()
     await user.click(screen.getByText('App settings'))
 
@@ -442,7 +448,7 @@ describe('ProfileCard managing the profile', () => {
     dialog = screen.getByRole('alertdialog')
     await user.click(within(dialog).getByRole('button', { name: 'Remove profile' }))
     expect(fake.App.RemoveProfile).toHaveBeenCalledWith('p-acme')
-    await vi.waitFor(() => expect(onremoved).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme' })))
+    await vi.waitFor(() => expect(removed).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme' })))
     expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 
@@ -455,14 +461,14 @@ describe('ProfileCard managing the profile', () => {
 
   it('shows Go’s words when removing fails', async () => {
     fake.App.RemoveProfile.mockRejectedValue('The keychain is locked. Unlock it and try again.')
-    const onremoved = vi.fn()
-    render(ProfileCard, { profile: makeProfile(), onremoved })
+    const removed = vi.spyOn(profiles, 'removed')
+    render(ProfileCard, { profile: makeProfile() })
     const user = userEvent.setup()
     await user.click(screen.getByText('App settings'))
     await user.click(screen.getByRole('button', { name: 'Remove profile…' }))
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Remove profile' }))
     expect(await screen.findByRole('alert')).toHaveTextContent('The keychain is locked. Unlock it and try again.')
-    expect(onremoved).not.toHaveBeenCalled()
+    expect(removed).not.toHaveBeenCalled()
   })
 
   it('offers Edit, and exports to the file Go asked for', async () => {

@@ -8,6 +8,8 @@ import { expectNothingTokenLike } from '../../test/tokenlike'
 import { formatAbsolute } from '../../lib/format'
 import { toasts } from '../../lib/ui/toasts.svelte'
 import type { ProfileView } from '../../lib/api/types'
+import { profiles as store } from '../profiles/profiles.svelte'
+import { seedProfiles } from '../../test/seedProfiles'
 import TokenOverview from './TokenOverview.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')
@@ -45,9 +47,12 @@ afterEach(() => {
 })
 
 function open(profiles: ProfileView[] = all) {
-  const props = { profiles, onupdate: vi.fn(), onopen: vi.fn(), onchanged: vi.fn() }
+  seedProfiles(profiles)
+  const replaced = vi.spyOn(store, 'replace')
+  const loaded = vi.spyOn(store, 'load')
+  const props = { onopen: vi.fn() }
   render(TokenOverview, props)
-  return props
+  return { ...props, replaced, loaded }
 }
 
 const row = (name: string) => screen.getByRole('row', { name: new RegExp(`^${name}`) })
@@ -117,11 +122,11 @@ describe('TokenOverview', () => {
   it('verifies one token and says which scopes it lacks', async () => {
     const fresh = { ...short, lastVerifiedAt: NOW.toISOString() }
     fake.App.Verify.mockResolvedValue(fresh)
-    const { onupdate } = open()
+    const { replaced } = open()
     await userEvent.click(within(row('Reporting')).getByRole('button', { name: 'Verify now' }))
     expect(fake.App.Verify).toHaveBeenCalledWith('p-short')
     expect(fake.App.Verify).toHaveBeenCalledOnce()
-    expect(onupdate).toHaveBeenCalledWith(fresh)
+    expect(replaced).toHaveBeenCalledWith(fresh)
     expect(await within(row('Reporting')).findByText('Zapier accepts this token. Granted profile zap — missing zap:runs.')).toHaveAttribute(
       'role',
       'status',
@@ -146,7 +151,7 @@ describe('TokenOverview', () => {
   })
 
   it('signs out of all expired tokens after asking, and toasts how many', async () => {
-    const { onchanged } = open()
+    const { loaded } = open()
     const user = userEvent.setup()
     await user.click(screen.getByRole('button', { name: 'Sign out of all expired (2)' }))
     let dialog = screen.getByRole('alertdialog', { name: 'Sign out of 2 expired tokens?' })
@@ -159,7 +164,7 @@ describe('TokenOverview', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Sign out' }))
     expect(fake.App.SignOutExpired).toHaveBeenCalledOnce()
     await vi.waitFor(() => expect(toasts.items.map((t) => t.message)).toEqual(['Signed out of 2 expired tokens.']))
-    expect(onchanged).toHaveBeenCalled()
+    expect(loaded).toHaveBeenCalled()
     expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 
