@@ -1,5 +1,5 @@
 // Injected before the page loads (Playwright addInitScript) to stand in for what Wails
-// provides: window.go.main.App and window.runtime. For screenshots and browser checks
+// provides: window.go.desktop's services and window.runtime. For screenshots and browser checks
 // only; never shipped. `scenario` is { state, signIn: 'pending' | 'ok', browse, paste }, where
 // browse is { size, mode, pageSize, stopAllAt, asOfMinutes } and mode one of 'live'
 // (default), 'offline' (saved rows and an offline error), 'cached' (saved rows, then
@@ -150,10 +150,8 @@ function installFakeWails(scenario) {
       return () => {}
     },
   }
-  window.go = {
-    main: {
-      App: {
-        GetState: () => later(structuredClone(state), 30),
+  const App = {
+        GetState: () => later(structuredClone({ ...state, profiles: state.profiles.map(asGo) }), 30),
         AddSandboxProfile: () => later({ ...scenario.sandboxProfile }),
         AddProfile: () => Promise.reject('The redirect URI must match the one you registered with Zapier.'),
         SelectProfile: async (id) => {
@@ -233,9 +231,24 @@ function installFakeWails(scenario) {
           cancelled.add(jobId)
           setTimeout(() => window.__emit('resource:error', { jobId, kind: 'cancelled', message: '', scope: '' }), 10)
         },
-        CopyRow: () => later(undefined, 20),
+        ReopenList: () => later(`job-${++jobs}`),
+        ReleaseList: async () => {},
+        RowJSON: () => later('{}', 20),
+        RowsJSON: () => later('[]', 20),
+        CopyRows: () => later(undefined, 20),
+        Stop: async () => {},
         FrontendReady: async () => {},
-      },
-    },
   }
+  // Go binds four services (internal/desktop); backend.ts gathers their methods into one.
+  window.go = { desktop: { Session: App, SignIn: App, Profiles: App, Browse: App } }
+}
+
+// asGo adds what Go's profile view decides (internal/desktop/view.go): the status, its
+// words, and how "Sign in with my browser" works.
+function asGo(p) {
+  const expired = p.expired || (p.expiresAt && Date.parse(p.expiresAt) <= Date.now())
+  const status = !p.signedIn ? 'signed-out' : p.tokenInvalid ? 'invalid' : expired ? 'expired' : 'signed-in'
+  const labels = { 'signed-in': 'Signed in', expired: 'Expired', invalid: 'Token rejected', 'signed-out': 'Not signed in' }
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+(\/|$)/i.test(p.redirectUri || '')
+  return { status, statusLabel: labels[status], browserMethod: loopback ? 'loopback' : 'paste', ...p }
 }

@@ -59,7 +59,7 @@ describe('App', () => {
     render(App)
     await screen.findByRole('heading', { level: 1, name: 'Acme production' })
     fake.App.GetState.mockResolvedValue({
-      profiles: [{ ...acme, tokenInvalid: true }],
+      profiles: [{ ...acme, tokenInvalid: true, status: 'invalid', statusLabel: 'Token rejected' }],
       activeProfileId: 'p-acme',
       notice: '',
       version: '1',

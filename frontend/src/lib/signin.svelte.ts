@@ -25,33 +25,8 @@ export type SignInProblem = {
   message: string
 }
 
-/** Words for a stage when Go sends none. */
-export const STAGE_TEXT: Record<SignInStage, string> = {
-  opening: 'Opening the Zapier sign-in window…',
-  waiting: 'Sign in and allow access in the Zapier window. Partnerdesk is waiting for it.',
-  browser: 'Sign in and allow access in your web browser. Partnerdesk is waiting for it.',
-  storing: "Saving the token in this computer's keychain…",
-  'keychain-slow': 'Still waiting for the keychain. It may be asking for your password in another window.',
-  verifying: 'Checking the new token with Zapier…',
-  done: 'Signed in.',
-}
-
-/**
- * The browser method's own words for the stages that happen in the browser. Go's
- * messages for these stages speak of the sign-in window, so they are not used here.
- */
-export const BROWSER_STAGE_TEXT: Partial<Record<SignInStage, string>> = {
-  opening: 'Opening Zapier’s page in your web browser…',
-  waiting:
-    'Sign in and allow access in your web browser. Partnerdesk is waiting for it and comes back to the front when it is done.',
-  browser:
-    'Sign in and allow access in your web browser. Partnerdesk is waiting for it and comes back to the front when it is done.',
-}
-
-function stageText(method: SignInMethod, stage: SignInStage, fromGo: string): string {
-  if (method === 'browser' && BROWSER_STAGE_TEXT[stage]) return BROWSER_STAGE_TEXT[stage]
-  return fromGo.trim() || STAGE_TEXT[stage]
-}
+// The words for each stage come from Go with its progress event (explain.Stage), in the
+// method's own terms; the page shows them as they come.
 
 class SignInController {
   attempt = $state<SignInAttempt | null>(null)
@@ -68,11 +43,11 @@ class SignInController {
   async start(profileId: string, force: boolean, method: SignInMethod = 'window'): Promise<SignInOutcome | null> {
     if (this.attempt) return null
     this.problem = null
-    this.attempt = { profileId, method, stage: 'opening', message: stageText(method, 'opening', ''), cancelling: false }
+    this.attempt = { profileId, method, stage: 'opening', message: '', cancelling: false }
     const stop = onSignInProgress((p) => {
       if (!this.attempt || p.profileId !== this.attempt.profileId) return
       this.attempt.stage = p.stage
-      this.attempt.message = stageText(this.attempt.method, p.stage, p.message)
+      if (p.message.trim() !== '') this.attempt.message = p.message
     })
     try {
       const outcome =

@@ -1,19 +1,17 @@
 // What state a profile's sign-in is in, as one word the UI can switch on.
 
-import type { ProfileView } from './api/types'
+import type { ProfileStatus, ProfileView } from './api/types'
 import { parseTime } from './format'
 
-export type ProfileStatus = 'signed-in' | 'expired' | 'invalid' | 'signed-out'
+export type { ProfileStatus }
 
 /**
- * The profile's status at `now`. A token Zapier rejected outranks an expired one, which
- * outranks a good one. A token whose expiry time has passed counts as expired even
- * before Go says so, since the card re-evaluates this every minute.
+ * The profile's status at `now`: Go's (ProfileView.status, decided in internal/desktop),
+ * except that a token whose expiry time has passed since Go's view was made reads as
+ * expired at once; Go tells the page within a minute and its view then says so too.
  */
 export function profileStatus(p: ProfileView, now: Date): ProfileStatus {
-  if (!p.signedIn) return 'signed-out'
-  if (p.tokenInvalid) return 'invalid'
-  if (p.expired) return 'expired'
+  if (p.status !== 'signed-in') return p.status
   const expires = parseTime(p.expiresAt)
   if (expires && expires.getTime() <= now.getTime()) return 'expired'
   return 'signed-in'

@@ -1,4 +1,4 @@
-// A stand-in for what Wails injects (window.go.main.App and window.runtime), so
+// A stand-in for what Wails injects (window.go.desktop's services and window.runtime), so
 // components run against backend.ts unchanged. Each bound method is a vi.fn the test
 // can inspect or re-program; emit() fires a Go event. Like Go, it remembers added
 // profiles and the selected one, so GetState after AddProfile includes the new one.
@@ -91,7 +91,16 @@ export function installFakeBackend(
       return jobId
     }),
     CancelFetch: vi.fn(async () => {}),
-    CopyRow: vi.fn(async () => {}),
+    ReopenList: vi.fn(async (profileId, resourceId, params) => {
+      const jobId = `job-${jobs.length + 1}`
+      jobs.push({ jobId, profileId, resourceId, all: false, params })
+      return jobId
+    }),
+    ReleaseList: vi.fn(async () => {}),
+    RowJSON: vi.fn(async () => '{}'),
+    RowsJSON: vi.fn(async () => '[]'),
+    CopyRows: vi.fn(async () => {}),
+    Stop: vi.fn(async () => {}),
     UpdateProfile: vi.fn(async (id, p) => {
       const old = full.profiles.find((q) => q.id === id) ?? makeProfile({ id })
       const scopes = p.scopes.split(/\s+/).filter((s) => s !== '')
@@ -146,7 +155,8 @@ export function installFakeBackend(
     FrontendReady: vi.fn(async () => {}),
   }
   const handlers = new Map<string, Set<(...data: unknown[]) => void>>()
-  window.go = { main: { App } }
+  // Each service is the same object: backend.ts gathers their methods into one.
+  window.go = { desktop: { Session: App, SignIn: App, Profiles: App, Browse: App } }
   window.runtime = {
     EventsOn(name, cb) {
       const set = handlers.get(name) ?? new Set()

@@ -4,7 +4,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import fakeWailsSource from '../../scripts/fake-wails.js?raw'
-import * as goApp from '../lib/api/wailsjs/go/main/App'
+import * as goBrowse from '../lib/api/wailsjs/go/desktop/Browse'
+import * as goProfiles from '../lib/api/wailsjs/go/desktop/Profiles'
+import * as goSession from '../lib/api/wailsjs/go/desktop/Session'
+import * as goSignIn from '../lib/api/wailsjs/go/desktop/SignIn'
 import { removeFakeBackend } from './fakeBackend'
 
 describe('the browser checks’ fake Go side (scripts/fake-wails.js)', () => {
@@ -13,7 +16,17 @@ describe('the browser checks’ fake Go side (scripts/fake-wails.js)', () => {
   it('binds exactly the methods Go binds', () => {
     const install = new Function(`${fakeWailsSource}\nreturn installFakeWails`)() as (scenario: unknown) => void
     install({ state: { profiles: [], activeProfileId: '', notice: '', version: '0.0.0-test' } })
-    const faked = Object.keys(window.go?.main?.App ?? {}).sort()
-    expect(faked).toEqual(Object.keys(goApp).sort())
+    const d = window.go?.desktop
+    for (const [name, generated] of [
+      ['Session', goSession],
+      ['SignIn', goSignIn],
+      ['Profiles', goProfiles],
+      ['Browse', goBrowse],
+    ] as const) {
+      const faked = Object.keys(d?.[name] ?? {})
+      for (const method of Object.keys(generated)) expect(faked, `${name}.${method}`).toContain(method)
+    }
+    const all = [goSession, goSignIn, goProfiles, goBrowse].flatMap((m) => Object.keys(m)).sort()
+    expect(Object.keys(d?.Session ?? {}).sort()).toEqual(all)
   })
 })

@@ -1,8 +1,8 @@
-import type { ProfileView, ResourceInfo, Row } from '../lib/api/types'
+import type { ProfileStatus, ProfileView, ResourceInfo, Row } from '../lib/api/types'
 
 /** A signed-out profile with every field set; override what the test cares about. */
 export function makeProfile(over: Partial<ProfileView> = {}): ProfileView {
-  return {
+  const p: Omit<ProfileView, 'status' | 'statusLabel' | 'browserMethod'> = {
     id: 'p-acme',
     name: 'Acme production',
     clientId: 'AbCdEf123',
@@ -25,6 +25,27 @@ export function makeProfile(over: Partial<ProfileView> = {}): ProfileView {
     untrustedHosts: [],
     signedOutReason: '',
     ...over,
+  }
+  // What Go's view decides (internal/desktop/view.go), played here as Go would.
+  const status: ProfileStatus = !p.signedIn
+    ? 'signed-out'
+    : p.tokenInvalid
+      ? 'invalid'
+      : p.expired
+        ? 'expired'
+        : 'signed-in'
+  const labels: Record<ProfileStatus, string> = {
+    'signed-in': 'Signed in',
+    expired: 'Expired',
+    invalid: 'Token rejected',
+    'signed-out': 'Not signed in',
+  }
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+(\/|$)/i.test(p.redirectUri)
+  return {
+    ...p,
+    status: over.status ?? status,
+    statusLabel: over.statusLabel ?? labels[over.status ?? status],
+    browserMethod: over.browserMethod ?? (loopback ? 'loopback' : 'paste'),
   }
 }
 

@@ -85,10 +85,10 @@ describe('resources', () => {
     const fake = installFakeBackend()
     expect(await backend.fetchResource('p1', 'v2-actions', true, { app: 'slack' })).toBe('job-1')
     await backend.cancelFetch('job-1')
-    await backend.copyRow('{"id": 1}')
+    await backend.copyRows('p1', 'v2-actions', ['1'], false)
     expect(fake.App.FetchResource).toHaveBeenCalledWith('p1', 'v2-actions', true, { app: 'slack' })
     expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-1')
-    expect(fake.App.CopyRow).toHaveBeenCalledWith('{"id": 1}')
+    expect(fake.App.CopyRows).toHaveBeenCalledWith('p1', 'v2-actions', ['1'], false)
   })
 
   it('reads Go’s nulls in a resource list as empty', async () => {
@@ -190,7 +190,7 @@ describe('the token never reaches the page', () => {
         'cancelSignIn',
         'completePaste',
         'confirmImport',
-        'copyRow',
+        'copyRows',
         'copyToken',
         'exportProfile',
         'fetchResource',
@@ -201,8 +201,12 @@ describe('the token never reaches the page', () => {
         'listResources',
         'maskedToken',
         'openURL',
+        'releaseList',
         'removeAllData',
         'removeProfile',
+        'reopenList',
+        'rowJSON',
+        'rowsJSON',
         'selectProfile',
         'showToken',
         'signIn',

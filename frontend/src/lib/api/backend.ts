@@ -1,7 +1,8 @@
 // The one module that talks to the Go side.
 //
-// Wails v2 puts the bound methods of app.go on window.go.main.App and its runtime on
-// window.runtime (both injected by /wails/runtime.js before our bundle runs). Nothing
+// Wails v2 puts the bound methods of Go's services on window.go.desktop.{Session, SignIn,
+// Profiles, Browse} (internal/desktop) and its runtime on window.runtime (both injected
+// by /wails/runtime.js before our bundle runs). Nothing
 // else in the frontend touches those globals: components import the functions below.
 // Tests install a fake window.go / window.runtime (see src/test/fakeBackend.ts).
 //
@@ -13,10 +14,11 @@
 // window, copyToken to put it on the system clipboard (cleared after 45 s), and
 // maskedToken gets only its first and last four characters.
 
-import type { main, profiles } from './wailsjs/go/models'
+import type { desktop, profiles } from './wailsjs/go/models'
 import type {
   AppBindings,
   AppState,
+  BoundServices,
   FromGo,
   HostUse,
   ImportResult,
@@ -25,6 +27,7 @@ import type {
   PasteOutcome,
   PasteStart,
   PendingImport,
+  ProfileStatus,
   ProfileView,
   ResourceError,
   ResourceErrorKind,
@@ -41,7 +44,7 @@ export type * from './types'
 
 declare global {
   interface Window {
-    go?: { main?: { App?: AppBindings } }
+    go?: { desktop?: Partial<BoundServices> }
     runtime?: WailsRuntime
   }
 }
@@ -50,10 +53,11 @@ declare global {
 export const NOT_CONNECTED =
   'Partnerdesk could not reach its own background service. Close the app and open it again.'
 
+// The services' methods as one object: their names are unique across the services.
 function app(): AppBindings {
-  const bound = window.go?.main?.App
-  if (!bound) throw new Error(NOT_CONNECTED)
-  return bound
+  const d = window.go?.desktop
+  if (!d?.Session || !d.SignIn || !d.Profiles || !d.Browse) throw new Error(NOT_CONNECTED)
+  return { ...d.Session, ...d.SignIn, ...d.Profiles, ...d.Browse }
 }
 
 async function call<T>(invoke: (a: AppBindings) => Promise<T>): Promise<T> {
@@ -73,7 +77,7 @@ export function errorMessage(err: unknown): string {
 
 // Go encodes a nil slice as null and may leave out an empty string; the UI can then
 // rely on the declared types.
-function profile(p: FromGo<main.ProfileView>): ProfileView {
+function profile(p: FromGo<desktop.ProfileView>): ProfileView {
   return {
     ...p,
     scopes: p.scopes ?? [],
@@ -86,22 +90,27 @@ function profile(p: FromGo<main.ProfileView>): ProfileView {
     missingScopes: p.missingScopes ?? [],
     untrustedHosts: (p.untrustedHosts ?? []).map(hostUse),
     signedOutReason: p.signedOutReason ?? '',
+    status: STATUSES.has(p.status as ProfileStatus) ? (p.status as ProfileStatus) : 'signed-out',
+    statusLabel: p.statusLabel ?? '',
+    browserMethod: p.browserMethod === 'loopback' ? 'loopback' : 'paste',
   }
 }
+
+const STATUSES = new Set<ProfileStatus>(['signed-in', 'expired', 'invalid', 'signed-out'])
 
 function hostUse(h: FromGo<profiles.HostUse>): HostUse {
   return { host: h.host ?? '', gets: h.gets ?? [] }
 }
 
-function pendingImport(p: FromGo<main.PendingImport>): PendingImport {
+function pendingImport(p: FromGo<desktop.PendingImport>): PendingImport {
   return { id: p.id, file: p.file ?? '', name: p.name ?? '', hosts: (p.hosts ?? []).map(hostUse) }
 }
 
-function keychain(k: Partial<FromGo<main.KeychainState>> | null | undefined): KeychainState {
+function keychain(k: Partial<FromGo<desktop.KeychainState>> | null | undefined): KeychainState {
   return { problem: k?.problem ?? '', sessionOnly: k?.sessionOnly === true }
 }
 
-function appState(s: FromGo<main.AppState>): AppState {
+function appState(s: FromGo<desktop.AppState>): AppState {
   return {
     ...s,
     profiles: (s.profiles ?? []).map(profile),
@@ -112,15 +121,15 @@ function appState(s: FromGo<main.AppState>): AppState {
   }
 }
 
-function outcome(o: FromGo<main.SignInOutcome>): SignInOutcome {
+function outcome(o: FromGo<desktop.SignInOutcome>): SignInOutcome {
   return { ...o, cancelled: o.cancelled === true, message: o.message ?? '', profile: o.profile ? profile(o.profile) : null }
 }
 
-function pasteOutcome(o: FromGo<main.PasteOutcome>): PasteOutcome {
+function pasteOutcome(o: FromGo<desktop.PasteOutcome>): PasteOutcome {
   return { ...outcome(o), retry: o.retry === true }
 }
 
-function resourceInfo(r: FromGo<main.ResourceInfo>): ResourceInfo {
+function resourceInfo(r: FromGo<desktop.ResourceInfo>): ResourceInfo {
   return {
     ...r,
     // Go's resources.AuthKind values; Wails generates the field as a plain string.
@@ -185,7 +194,7 @@ export const backend = {
   keepTokensInMemory: async (): Promise<void> => {
     await call((a) => a.KeepTokensInMemory())
   },
-  /** Signs in in the system browser; only for redirect URIs on this computer (see isLoopbackRedirect). */
+  /** Signs in in the system browser; only for a profile whose browserMethod is "loopback". */
   signInWithBrowser: async (id: string, force: boolean): Promise<SignInOutcome> =>
     outcome(await call((a) => a.SignInWithBrowser(id, force))),
   /** Opens Zapier's page in the system browser for a sign-in whose answer the operator pastes. */
@@ -207,17 +216,29 @@ export const backend = {
   cancelFetch: async (jobId: string): Promise<void> => {
     await call((a) => a.CancelFetch(jobId))
   },
-  /** Go puts the text on the system clipboard. */
-  copyRow: async (json: string): Promise<void> => {
-    await call((a) => a.CopyRow(json))
+  /** Shows a list again: from what Go holds, or its saved copy; resolves with the job id. */
+  reopenList: (profileId: string, resourceId: string, params: Record<string, string>): Promise<string> =>
+    call((a) => a.ReopenList(profileId, resourceId, params)),
+  /** The page no longer shows the list: Go forgets its items. */
+  releaseList: async (profileId: string, resourceId: string): Promise<void> => {
+    await call((a) => a.ReleaseList(profileId, resourceId))
+  },
+  /** A row's item as the API sent it, indented JSON; Go keeps the items. */
+  rowJSON: async (profileId: string, resourceId: string, rowId: string): Promise<string> =>
+    (await call((a) => a.RowJSON(profileId, resourceId, rowId))) ?? '',
+  rowsJSON: async (profileId: string, resourceId: string, rowIds: string[]): Promise<string> =>
+    (await call((a) => a.RowsJSON(profileId, resourceId, rowIds))) ?? '',
+  /** Go puts the rows' JSON on the system clipboard (an array, or one item when asArray is false and there is one). */
+  copyRows: async (profileId: string, resourceId: string, rowIds: string[], asArray: boolean): Promise<void> => {
+    await call((a) => a.CopyRows(profileId, resourceId, rowIds, asArray))
   },
   /**
-   * Tells Go the first screen is mounted (app_ready.go times the start for `make bench`).
+   * Tells Go the first screen is mounted (internal/desktop/ready.go times the start for `make bench`).
    * Never rejects: an older Go side, or none, simply does not hear it.
    */
   frontendReady: async (): Promise<void> => {
     try {
-      await window.go?.main?.App?.FrontendReady?.()
+      await window.go?.desktop?.Session?.FrontendReady?.()
     } catch {
       // Timing only: nothing for the operator to see.
     }

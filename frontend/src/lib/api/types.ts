@@ -1,8 +1,9 @@
-// Shapes of the values the Go side (app.go) sends and receives.
+// Shapes of the values the Go side (internal/desktop's services) sends and receives.
 //
 // The bound methods and the structs they take and return come from Go: `make frontend`
-// runs `wails generate module`, which writes wailsjs/go/main/App.d.ts (the methods) and
-// wailsjs/go/models.ts (the structs, by their JSON tags); `make test-bindings` fails when
+// runs `wails generate module`, which writes wailsjs/go/desktop/*.d.ts (one module per
+// bound service: Session, SignIn, Profiles, Browse) and wailsjs/go/models.ts (the
+// structs, by their JSON tags); `make test-bindings` fails when
 // the committed copy differs from what Go generates now. The types below are those, with
 // what backend.ts makes of them: Go's nil slices and pointers arrive as null, and the UI
 // reads an absent value as null or [].
@@ -11,8 +12,11 @@
 // generates only what bound methods take and return); they are kept by hand further down,
 // and events_test.go in the root package checks the event names.
 
-import type * as GoApp from './wailsjs/go/main/App'
-import type { main, profiles } from './wailsjs/go/models'
+import type * as GoBrowse from './wailsjs/go/desktop/Browse'
+import type * as GoProfiles from './wailsjs/go/desktop/Profiles'
+import type * as GoSession from './wailsjs/go/desktop/Session'
+import type * as GoSignIn from './wailsjs/go/desktop/SignIn'
+import type { desktop, profiles } from './wailsjs/go/models'
 
 /** A generated model as a plain value: its fields, without the class's methods. */
 export type Model<T> = T extends readonly (infer E)[]
@@ -35,7 +39,7 @@ export type FromGo<T> = T extends readonly (infer E)[]
 /** T with some of its fields' types replaced; a field that T no longer has is a type error here. */
 type Replace<T, R extends { [K in keyof R]: K extends keyof T ? unknown : never }> = Omit<T, keyof R> & R
 
-export type Identity = Model<main.Identity>
+export type Identity = Model<desktop.Identity>
 
 /** A host outside Zapier (zapier.com, api.zapier.com) and what a profile sends it: host is "HOST" or "HOST:PORT". */
 export type HostUse = Model<profiles.HostUse>
@@ -47,32 +51,45 @@ export type HostUse = Model<profiles.HostUse>
  * it did not).
  */
 export type ProfileView = Replace<
-  Model<main.ProfileView>,
-  { identity: Identity | null; obtainedAt: string | null; expiresAt: string | null; lastVerifiedAt: string | null }
+  Model<desktop.ProfileView>,
+  {
+    identity: Identity | null
+    obtainedAt: string | null
+    expiresAt: string | null
+    lastVerifiedAt: string | null
+    status: ProfileStatus
+    browserMethod: BrowserSignInMethod
+  }
 >
 
+/** Go's word for a profile's sign-in (desktop.Status); statusLabel says it for the operator. */
+export type ProfileStatus = 'signed-in' | 'expired' | 'invalid' | 'signed-out'
+
+/** How "Sign in with my browser" gets the answer back: Go listens (loopback), or the operator pastes it. */
+export type BrowserSignInMethod = 'loopback' | 'paste'
+
 /** A profile file that names hosts outside Zapier, waiting in Go for the operator's word (answered by its id only). */
-export type PendingImport = Model<main.PendingImport>
+export type PendingImport = Model<desktop.PendingImport>
 
 /** ImportProfileFile: a profile added, or one waiting for the operator; neither when cancelled. */
-export type ImportResult = Replace<Model<main.ImportResult>, { profile: ProfileView | null; pending: PendingImport | null }>
+export type ImportResult = Replace<Model<desktop.ImportResult>, { profile: ProfileView | null; pending: PendingImport | null }>
 
 /** notice is a one-off message for the operator, "" when there is none. */
-export type AppState = Replace<Model<main.AppState>, { profiles: ProfileView[] }>
+export type AppState = Replace<Model<desktop.AppState>, { profiles: ProfileView[] }>
 
 /** Where tokens are kept: problem says why the keychain cannot be used ("" when it works). */
-export type KeychainState = Model<main.KeychainState>
+export type KeychainState = Model<desktop.KeychainState>
 
 /** scopes are space separated; an empty authorizeUrl or apiBaseUrl means Zapier's default. */
-export type NewProfile = Model<main.NewProfile>
+export type NewProfile = Model<profiles.Input>
 
-export type SignInOutcome = Replace<Model<main.SignInOutcome>, { profile: ProfileView | null }>
+export type SignInOutcome = Replace<Model<desktop.SignInOutcome>, { profile: ProfileView | null }>
 
 /** StartPaste: the page the browser opened, and the address the operator will copy back. */
-export type PasteStart = Model<main.PasteStart>
+export type PasteStart = Model<desktop.PasteStart>
 
 /** CompletePaste: a sign-in outcome; retry means the address was not the redirect URI and another may be pasted. */
-export type PasteOutcome = Replace<Model<main.PasteOutcome>, { profile: ProfileView | null }>
+export type PasteOutcome = Replace<Model<desktop.PasteOutcome>, { profile: ProfileView | null }>
 
 export type SignInStage = 'opening' | 'waiting' | 'browser' | 'storing' | 'verifying' | 'keychain-slow' | 'done'
 
@@ -87,10 +104,10 @@ export type SignInProgress = {
 /** How an endpoint authenticates: the signed-in token, the profile's client_id, either, or nothing. */
 export type AuthKind = 'token' | 'client_id' | 'either' | 'none'
 
-export type Column = Model<main.Column>
+export type Column = Model<desktop.Column>
 
 /** One browsable endpoint, and whether this profile can call it now (reason says why not, in operator words). */
-export type ResourceInfo = Replace<Model<main.ResourceInfo>, { auth: AuthKind }>
+export type ResourceInfo = Replace<Model<desktop.ResourceInfo>, { auth: AuthKind }>
 
 export type Row = {
   /** Unique within the resource. */
@@ -151,19 +168,34 @@ export type ResourceError = {
   scope: string
 }
 
-type GoMethods = typeof GoApp
 type ModelArgs<A extends unknown[]> = { [I in keyof A]: Model<A[I]> }
 
+/** A generated service module's methods, with the values as JSON (FromGo). */
+type Bindings<Module> = {
+  [M in keyof Module]: Module[M] extends (...args: infer A) => Promise<infer R>
+    ? (...args: ModelArgs<A>) => Promise<FromGo<R>>
+    : never
+}
+
+export type SessionBindings = Bindings<typeof GoSession>
+export type SignInBindings = Bindings<typeof GoSignIn>
+export type ProfilesBindings = Bindings<typeof GoProfiles>
+export type BrowseBindings = Bindings<typeof GoBrowse>
+
+/** The services Go binds, as Wails exposes them on window.go.desktop. */
+export type BoundServices = {
+  Session: SessionBindings
+  SignIn: SignInBindings
+  Profiles: ProfilesBindings
+  Browse: BrowseBindings
+}
+
 /**
- * The methods app.go binds, as Wails exposes them on window.go.main.App: generated from Go,
- * with the values as JSON (FromGo). A method Go adds, drops or changes changes this type, and
+ * Every bound method of every service, in one place (method names are unique across the
+ * services): generated from Go. A method Go adds, drops or changes changes this type, and
  * the fake in src/test/fakeBackend.ts, which implements it, stops type-checking.
  */
-export type AppBindings = {
-  [M in keyof GoMethods]: (
-    ...args: ModelArgs<Parameters<GoMethods[M]>>
-  ) => Promise<FromGo<Awaited<ReturnType<GoMethods[M]>>>>
-}
+export type AppBindings = SessionBindings & SignInBindings & ProfilesBindings & BrowseBindings
 
 /** The part of the Wails runtime (window.runtime) that Partnerdesk uses. */
 export interface WailsRuntime {

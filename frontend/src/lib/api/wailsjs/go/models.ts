@@ -1,4 +1,4 @@
-export namespace main {
+export namespace desktop {
 	
 	export class PendingImport {
 	    id: string;
@@ -85,6 +85,9 @@ export namespace main {
 	    lastVerifiedAt?: string;
 	    lastVerifyOk: boolean;
 	    lastVerifyNote: string;
+	    status: string;
+	    statusLabel: string;
+	    browserMethod: string;
 	    missingScopes: string[];
 	    untrustedHosts: profiles.HostUse[];
 	    signedOutReason: string;
@@ -113,6 +116,9 @@ export namespace main {
 	        this.lastVerifiedAt = source["lastVerifiedAt"];
 	        this.lastVerifyOk = source["lastVerifyOk"];
 	        this.lastVerifyNote = source["lastVerifyNote"];
+	        this.status = source["status"];
+	        this.statusLabel = source["statusLabel"];
+	        this.browserMethod = source["browserMethod"];
 	        this.missingScopes = source["missingScopes"];
 	        this.untrustedHosts = this.convertValues(source["untrustedHosts"], profiles.HostUse);
 	        this.signedOutReason = source["signedOutReason"];
@@ -224,28 +230,6 @@ export namespace main {
 		}
 	}
 	
-	export class NewProfile {
-	    name: string;
-	    clientId: string;
-	    redirectUri: string;
-	    scopes: string;
-	    authorizeUrl: string;
-	    apiBaseUrl: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new NewProfile(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.clientId = source["clientId"];
-	        this.redirectUri = source["redirectUri"];
-	        this.scopes = source["scopes"];
-	        this.authorizeUrl = source["authorizeUrl"];
-	        this.apiBaseUrl = source["apiBaseUrl"];
-	    }
-	}
 	export class PasteOutcome {
 	    ok: boolean;
 	    cancelled: boolean;
@@ -399,6 +383,28 @@ export namespace profiles {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.host = source["host"];
 	        this.gets = source["gets"];
+	    }
+	}
+	export class Input {
+	    name: string;
+	    clientId: string;
+	    redirectUri: string;
+	    scopes: string;
+	    authorizeUrl: string;
+	    apiBaseUrl: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Input(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.clientId = source["clientId"];
+	        this.redirectUri = source["redirectUri"];
+	        this.scopes = source["scopes"];
+	        this.authorizeUrl = source["authorizeUrl"];
+	        this.apiBaseUrl = source["apiBaseUrl"];
 	    }
 	}
 
