@@ -5,9 +5,6 @@
 set -e
 dir=${1:?usage: scripts/build-bins.sh DIR}
 mkdir -p "$dir"
-go build -tags desktop,production,webkit2_41 -o "$dir/partnerdesk-app" .
-if [ -d cmd/partnerdesk ]; then
-	CGO_ENABLED=0 go build -o "$dir/partnerdesk" ./cmd/partnerdesk
-else
-	cp "$dir/partnerdesk-app" "$dir/partnerdesk"
-fi
+version=${VERSION:-dev}
+go build -tags desktop,production,webkit2_41 -ldflags "-X main.version=$version" -o "$dir/partnerdesk-app" .
+CGO_ENABLED=0 go build -ldflags "-X main.version=$version" -o "$dir/partnerdesk" ./cmd/partnerdesk
