@@ -73,9 +73,9 @@ test-bindings: frontend
 		exit 1; \
 	fi
 
-# The vault against a real gnome-keyring on a private session bus.
+# The vault and the stored credentials against a real gnome-keyring on a private session bus.
 test-keychain:
-	scripts/desktop-session.sh $(GO_TEST) test-keychain -tags $(GO_TAGS),keychain -count=1 ./internal/vault/
+	scripts/desktop-session.sh $(GO_TEST) test-keychain -tags $(GO_TAGS),keychain -count=1 ./internal/vault/ ./internal/credential/
 
 # The sign-in window itself in real WebKitGTK windows: every way a provider
 # reaches the redirect_uri is intercepted before it loads.
