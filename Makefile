@@ -54,6 +54,7 @@ FUZZTIME ?= 15s
 test-fuzz:
 	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzParseRedirect$$' -fuzztime $(FUZZTIME) ./internal/oauth/
 	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzMatcher$$' -fuzztime $(FUZZTIME) ./internal/oauth/
+	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzParseCodeRedirect$$' -fuzztime $(FUZZTIME) ./internal/oauth/
 	go test -tags $(GO_TAGS) -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/logging/
 
 test-frontend:
