@@ -279,3 +279,14 @@ func TestParseGrant(t *testing.T) {
 		t.Error(`ParseGrant("password") succeeded`)
 	}
 }
+
+func TestEveryParameterTheCodeParserReadsIsRefusedInARegisteredQuery(t *testing.T) {
+	t.Parallel()
+	// A registered redirect_uri with ?code=... would hand every reply a code
+	// the provider never sent.
+	for name := range codeReplyParams {
+		if err := ValidateRedirectURI("https://partner.invalid/cb?" + name + "=x"); err == nil || !strings.Contains(err.Error(), `"`+name+`"`) {
+			t.Errorf("a registered query with %s: %v, want a refusal naming it", name, err)
+		}
+	}
+}
