@@ -6,7 +6,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"partnerdesk/internal/desktop"
-	"partnerdesk/internal/profiles"
 )
 
 // app is the Wails app: the services bound to the page, over the Wails
@@ -34,11 +33,5 @@ func (a *app) shutdown(context.Context) { a.services.Shutdown() }
 // onSecondInstance brings this window to the front when Partnerdesk is
 // started again, and imports the profile file it was started with, if any.
 func (a *app) onSecondInstance(second options.SecondInstanceData) {
-	var files []string
-	for _, arg := range second.Args {
-		if profiles.IsExchangeFile(arg) {
-			files = append(files, arg)
-		}
-	}
-	a.services.SecondInstance(files)
+	a.services.SecondInstance(second.Args)
 }

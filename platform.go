@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
@@ -17,8 +19,7 @@ import (
 // the sign-in window. The Wails runtime needs the context Wails starts the
 // app with: until then (and in tests without one) it does nothing.
 type wailsPlatform struct {
-	mu  sync.Mutex
-	ctx context.Context
+	ctx atomic.Value // the context.Context Wails started the app with
 
 	clipboard secretClipboard
 	secrets   secretWindows
@@ -30,18 +31,15 @@ type wailsPlatform struct {
 	emit func(event string, payload any)
 }
 
-// secretClipboard puts a token on the system clipboard in a way meant for
-// secrets: the CLIPBOARD selection only, never PRIMARY (one middle-click
-// away), marked so that clipboard managers skip it, and cleared after a while
-// if it still holds the token. signinwindow.SecretClipboard is the real one;
-// tests put a recording one in its place.
+// secretClipboard and secretWindows are signinwindow's SecretClipboard
+// (the CLIPBOARD selection only, marked secret for clipboard managers,
+// cleared after a while) and SecretWindows (a token's own native window, one
+// per profile); tests put recording ones in their place.
 type secretClipboard interface {
 	Copy(text string) error
 	Clear()
 }
 
-// secretWindows shows a token in a native window of its own, one per
-// profile. signinwindow.SecretWindows is the real one.
 type secretWindows interface {
 	Show(profileID, title, token string) error
 	Close(profileID string)
@@ -56,17 +54,12 @@ func newWailsPlatform() *wailsPlatform {
 	return &wailsPlatform{clipboard: signinwindow.NewSecretClipboard(copiedTokenLifetime), secrets: signinwindow.SecretWindows{}}
 }
 
-func (w *wailsPlatform) start(ctx context.Context) {
-	w.mu.Lock()
-	w.ctx = ctx
-	w.mu.Unlock()
-}
+func (w *wailsPlatform) start(ctx context.Context) { w.ctx.Store(ctx) }
 
 // runtime is the context the Wails runtime reads; nil before start.
 func (w *wailsPlatform) runtime() context.Context {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.ctx
+	ctx, _ := w.ctx.Load().(context.Context)
+	return ctx
 }
 
 func (w *wailsPlatform) Emit(event string, payload any) {
@@ -141,8 +134,4 @@ func (w *wailsPlatform) PresentSignInWindow()         { signinwindow.Present() }
 func (w *wailsPlatform) CloseSignInWindows()          { signinwindow.CloseAll() }
 
 // errNotStarted: the page called before the window was up.
-var errNotStarted = errNotStartedError{}
-
-type errNotStartedError struct{}
-
-func (errNotStartedError) Error() string { return "the app's window is not ready yet; try again" }
+var errNotStarted = errors.New("the app's window is not ready yet; try again")

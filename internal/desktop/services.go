@@ -91,11 +91,14 @@ func (s *Services) Shutdown() {
 }
 
 // SecondInstance brings the window to the front when Partnerdesk is started
-// again, and imports the profile files it was started with.
-func (s *Services) SecondInstance(profileFiles []string) {
+// again, and imports the profile files among the arguments it was started
+// with.
+func (s *Services) SecondInstance(args []string) {
 	s.shared.platform.RaiseWindow()
-	for _, path := range profileFiles {
-		s.Profiles.importAtStart(path)
+	for _, arg := range args {
+		if profiles.IsExchangeFile(arg) {
+			s.Profiles.importAtStart(arg)
+		}
 	}
 }
 
