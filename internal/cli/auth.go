@@ -17,14 +17,6 @@ import (
 	"partnerdesk/internal/vault"
 )
 
-var stageWords = map[signin.Stage]string{
-	signin.StageOpening:   "Opening the sign-in window…",
-	signin.StageWaiting:   "Waiting for you to sign in and approve in the sign-in window…",
-	signin.StageBrowser:   "Your browser shows Zapier's sign-in page: sign in and approve there…",
-	signin.StageStoring:   "Saving the token in your keychain…",
-	signin.StageVerifying: "Checking the account with Zapier…",
-}
-
 func loginCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
 	force := fs.Bool("force", false, "ask for approval again (approval_prompt=force)")
@@ -39,8 +31,12 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 		return usagef("--timeout must be positive, e.g. 5m")
 	}
 	svc := env.service()
-	svc.Progress = func(st signin.Stage) {
-		if w, ok := stageWords[st]; ok {
+	method := explain.InWindow
+	if *browser {
+		method = explain.InBrowser
+	}
+	svc.Progress = func(st signin.Stage) { // the words the app shows too
+		if w := explain.Stage(st, method); w != "" {
 			fmt.Fprintln(env.Stderr, w)
 		}
 	}
