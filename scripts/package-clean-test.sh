@@ -40,7 +40,7 @@ chroot "$root" bash -euo pipefail -c '
   apt-get install -y -qq /tmp/partnerdesk_*.deb >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; exit 1; }
   echo "clean-debian: installed $(dpkg-query -W -f="\${Package} \${Version}" partnerdesk)"
   partnerdesk --version
-  ! ldd /usr/bin/partnerdesk | grep "not found"
+  ! ldd /usr/bin/partnerdesk-app | grep "not found"
   # Only to look at it: a display, a session bus, a screenshot.
   apt-get install -y -qq --no-install-recommends xvfb xauth x11-utils dbus imagemagick >/dev/null 2>&1
   mkdir -p -m 700 /tmp/run

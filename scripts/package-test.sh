@@ -75,13 +75,16 @@ check "the 512x512 icon is installed" test -f /usr/share/icons/hicolor/512x512/a
 check "the 48x48 icon is installed" test -f /usr/share/icons/hicolor/48x48/apps/partnerdesk.png
 check "the MIME database knows *.pdprofile" grep -q 'application/x-partnerdesk-profile:\*\.pdprofile' /usr/share/mime/globs2
 check "the MIME database knows *.partnerdesk-profile.json" grep -q 'application/x-partnerdesk-profile:\*\.partnerdesk-profile\.json' /usr/share/mime/globs2
-check "every library the binary needs resolves" sh -c '! ldd /usr/bin/partnerdesk | grep -q "not found"'
+check "the app is installed beside the command" test -x /usr/bin/partnerdesk-app
+check "the command links no GTK or WebKit" sh -c 'ldd /usr/bin/partnerdesk 2>&1 | grep -q "not a dynamic executable"'
+check "every library the app needs resolves" sh -c '! ldd /usr/bin/partnerdesk-app | grep -q "not found"'
 check "a headless sign-in with the installed binary stores the token in the keychain" scripts/desktop-session.sh "$0" --signin
 
 remove
 trap - EXIT
 check "dpkg -r removes it" sh -c '! dpkg-query -W -f="\${Status}" partnerdesk 2>/dev/null | grep -q "install ok installed"'
 check "no /usr/bin/partnerdesk after removal" test ! -e /usr/bin/partnerdesk
+check "no /usr/bin/partnerdesk-app after removal" test ! -e /usr/bin/partnerdesk-app
 check "the MIME type is gone after removal" sh -c '! grep -q application/x-partnerdesk-profile /usr/share/mime/globs2'
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,15 +2,20 @@
 # `make package`: the installable builds, in build/package/:
 #
 #   partnerdesk_<version>_<arch>.deb      Debian 12 (bookworm) and later:
-#       /usr/bin/partnerdesk, the desktop entry, the icon in hicolor sizes
-#       16-512, and the MIME type application/x-partnerdesk-profile
-#       (*.pdprofile, *.partnerdesk-profile.json) that the entry opens.
-#       Depends are computed from the binary (dpkg-shlibdeps); a Secret
+#       /usr/bin/partnerdesk (the command, CGO-free) and beside it
+#       /usr/bin/partnerdesk-app (the Wails app, which the command execs),
+#       the desktop entry, the icon in hicolor sizes 16-512, and the MIME
+#       type application/x-partnerdesk-profile (*.pdprofile,
+#       *.partnerdesk-profile.json) that the entry opens. Depends are
+#       computed from the app binary (dpkg-shlibdeps; the command is not
+#       dynamically linked); a Secret
 #       Service (gnome-keyring, KWallet or KeePassXC) is recommended: without
 #       one Partnerdesk stores no token.
-#   partnerdesk_<version>_windows_amd64.exe
-#       cross-compiled with CGO off (icon, manifest and version info from
-#       build/windows/). Compiled only: it has never run here.
+#   partnerdesk_<version>_windows_amd64.zip
+#       partnerdesk.exe (the command) and partnerdesk-app.exe (the app, with
+#       icon, manifest and version info from build/windows/), to be kept in
+#       one folder; both cross-compiled with CGO off. Compiled only: they
+#       have never run here.
 #
 # The version is `git describe`, made a valid Debian version. Nothing here
 # needs the network except apt for a missing build tool.
@@ -47,6 +52,7 @@ need=()
 command -v dpkg-shlibdeps >/dev/null || need+=(dpkg-dev)
 [ -x /usr/bin/convert ] || need+=(imagemagick)
 command -v strip >/dev/null || need+=(binutils)
+command -v python3 >/dev/null || need+=(python3) # zips the Windows pair
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   sudo=""
@@ -75,12 +81,14 @@ wails_build() {
 }
 
 # --- Linux .deb --------------------------------------------------------------
-say "building the Linux binary ($VERSION)"
+say "building the Linux binaries ($VERSION)"
 wails_build -tags "$TAGS" -ldflags "-X main.version=$VERSION" -o partnerdesk-pkg
+CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$VERSION" -o "$tmp/partnerdesk" ./cmd/partnerdesk
 
 root=$tmp/deb
-install -Dm755 build/bin/partnerdesk-pkg "$root/usr/bin/partnerdesk"
-strip "$root/usr/bin/partnerdesk"
+install -Dm755 "$tmp/partnerdesk" "$root/usr/bin/partnerdesk"
+install -Dm755 build/bin/partnerdesk-pkg "$root/usr/bin/partnerdesk-app"
+strip "$root/usr/bin/partnerdesk" "$root/usr/bin/partnerdesk-app"
 install -Dm644 build/linux/partnerdesk.desktop "$root/usr/share/applications/partnerdesk.desktop"
 install -Dm644 build/linux/partnerdesk-mime.xml "$root/usr/share/mime/packages/partnerdesk.xml"
 for size in 16 24 32 48 64 128 256 512; do
@@ -104,11 +112,11 @@ if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$root/usr/share/applications/partnerdesk.desktop"
 fi
 
-# Runtime libraries, from the binary's NEEDED entries and the installed
-# packages' shlibs (minimum versions included).
+# Runtime libraries, from the app binary's NEEDED entries and the installed
+# packages' shlibs (minimum versions included). The command needs none.
 mkdir -p "$tmp/shlib/debian"
 printf 'Source: partnerdesk\n\nPackage: partnerdesk\nArchitecture: any\n' >"$tmp/shlib/debian/control"
-depends=$(cd "$tmp/shlib" && dpkg-shlibdeps -O "$root/usr/bin/partnerdesk" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+depends=$(cd "$tmp/shlib" && dpkg-shlibdeps -O "$root/usr/bin/partnerdesk-app" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 for lib in libgtk-3-0 libwebkit2gtk-4.1-0; do
   [[ $depends == *"$lib"* ]] || { say "dpkg-shlibdeps did not name $lib: '$depends'"; exit 1; }
 done
@@ -128,8 +136,8 @@ Suggests: libsecret-tools
 Description: Zapier Partner API access token in your keychain
  Partnerdesk signs you in to the Zapier Partner API in a window of its own,
  keeps the access token in the system keychain (Secret Service) and tells
- you whether it still works. The same program is a command-line tool for
- scripts: partnerdesk login, status, token.
+ you whether it still works. The partnerdesk command opens it, and is a
+ command-line tool for scripts: partnerdesk login, status, token.
 EOF
 # The shared MIME database, the desktop database and the icon cache update
 # through the dpkg file triggers of shared-mime-info, desktop-file-utils and
@@ -139,17 +147,22 @@ dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 say "built $deb"
 dpkg-deb --info "$deb" | sed -n 's/^ \(Version\|Depends\|Recommends\):/  \1:/p' >&2
 
-# --- Windows .exe ------------------------------------------------------------
-# wails builds with CGO off for Windows, adds -H windowsgui and the
-# resources (icon, manifest, version info) from build/windows/.
-say "cross-compiling the Windows binary"
-exe=$OUT/partnerdesk_${DEBVER}_windows_amd64.exe
+# --- Windows .zip ------------------------------------------------------------
+# wails builds the app with CGO off for Windows, adds -H windowsgui and the
+# resources (icon, manifest, version info) from build/windows/; the command
+# beside it is a console program.
+say "cross-compiling the Windows binaries"
+win=$tmp/windows
+mkdir -p "$win"
 if wails_build -platform windows/amd64 -ldflags "-X main.version=$VERSION" -o partnerdesk-pkg.exe; then
-  cp build/bin/partnerdesk-pkg.exe "$exe"
+  cp build/bin/partnerdesk-pkg.exe "$win/partnerdesk-app.exe"
 else
   say "wails could not build for Windows: plain go build, without icon and manifest"
   GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -trimpath \
-    -ldflags "-H windowsgui -s -w -X main.version=$VERSION" -o "$exe" .
+    -ldflags "-H windowsgui -s -w -X main.version=$VERSION" -o "$win/partnerdesk-app.exe" .
 fi
-say "built $exe"
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$VERSION" -o "$win/partnerdesk.exe" ./cmd/partnerdesk
+zip=$OUT/partnerdesk_${DEBVER}_windows_amd64.zip
+(cd "$win" && python3 -m zipfile -c "$OLDPWD/$zip" partnerdesk.exe partnerdesk-app.exe)
+say "built $zip"
 ls -l "$OUT"
