@@ -8,8 +8,9 @@
 #   2. Partnerdesk as build/bin/partnerdesk-bench (its own name: others may
 #      be building build/bin/partnerdesk at the same time);
 #   3. the bare app: `wails init -t vanilla` in a temp dir (bench/bare/README.md);
-#   4. a CGO-free build of the CLI, only to show what `partnerdesk token`
-#      would cost without WebKit's libraries (never shipped);
+#   4. the command (cmd/partnerdesk, CGO-free), beside a link to the app as
+#      partnerdesk-app, as they are shipped: its rows are `status --offline`,
+#      `profile list` and `token` against its own `--version` in the same run;
 #   5. the frontend's table benchmark, when there is one;
 #   6. bench/harness inside scripts/desktop-session.sh (Xvfb, openbox, an
 #      unlocked gnome-keyring): every run on 127.0.0.1 only, bounded; its
@@ -73,18 +74,11 @@ printf '\nwindow.go.main.App.FrontendReady();\n' >>"$tmp/bare/frontend/src/main.
 (cd "$tmp/bare" && wails build -s -skipbindings -trimpath -tags "$TAGS" -o bare >"$tmp/bare-build.log" 2>&1) ||
   { cat "$tmp/bare-build.log" >&2; exit 1; }
 
-# 4. The CLI without cgo: the sign-in window's Linux file needs cgo, so an
-# overlay (nothing in the tree changes) gives that package the stub other
-# systems use.
-cli=""
-sed -e 's#^//go:build !linux$#//go:build linux \&\& !cgo#' internal/signinwindow/window_other.go >"$tmp/window_nocgo.go"
-printf '{"Replace":{"%s":"%s"}}\n' "$PWD/internal/signinwindow/window_nocgo.go" "$tmp/window_nocgo.go" >"$tmp/overlay.json"
-if CGO_ENABLED=0 go build -overlay "$tmp/overlay.json" -trimpath -ldflags "-X main.version=$VERSION" -o "$tmp/partnerdesk-cli" . 2>"$tmp/cli-build.log"; then
-  cli=$tmp/partnerdesk-cli
-else
-  say "the CGO-free CLI did not build (left out of the table):"
-  cat "$tmp/cli-build.log" >&2
-fi
+# 4. The command, CGO-free, with the app beside it under the name it looks
+# for (login gets its window from there).
+mkdir -p "$tmp/bin"
+CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$VERSION" -o "$tmp/bin/partnerdesk" ./cmd/partnerdesk
+ln -sf "$PWD/build/bin/partnerdesk-bench" "$tmp/bin/partnerdesk-app"
 
 # 5. The frontend's 10,000-row table benchmark (frontend/scripts/bench-table.mjs:
 # the built UI in headless Chromium), when it exists.
@@ -102,7 +96,7 @@ fi
 go build -o "$tmp/harness" ./bench/harness
 mkdir -p build/bin
 timeout -k 10 1500 scripts/desktop-session.sh "$tmp/harness" \
-  -app build/bin/partnerdesk-bench -bare "$tmp/bare/build/bin/bare" -cli "$cli" \
+  -app build/bin/partnerdesk-bench -bare "$tmp/bare/build/bin/bare" -cli "$tmp/bin/partnerdesk" -command "$tmp/bin/partnerdesk" \
   -app-dist "$tmp/pd-dist" -bare-dist "$tmp/bare/frontend/dist" \
   -pairs "${BENCH_PAIRS:-15}" -logins "${BENCH_LOGINS:-20}" -signin-runs "${BENCH_SIGNIN_RUNS:-3}" \
   -browse-runs "${BENCH_BROWSE_RUNS:-5}" \

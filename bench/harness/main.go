@@ -40,7 +40,7 @@ func main() {
 	flag.StringVar(&c.cli, "cli", "", "a CGO-free build of Partnerdesk's CLI (optional)")
 	flag.StringVar(&c.command, "command", "", "the partnerdesk command, when it is not the app binary (optional)")
 	flag.IntVar(&c.browseRuns, "browse-runs", 3, "Load all runs in the real app, for each list size")
-	flag.StringVar(&c.only, "only", "", `"browse": only the browse rows`)
+	flag.StringVar(&c.only, "only", "", `"browse": only the browse rows; "command": only the sign-in and command-line rows`)
 	flag.StringVar(&c.appDist, "app-dist", "frontend/dist", "Partnerdesk's built frontend")
 	flag.StringVar(&c.bareDist, "bare-dist", "", "the bare app's built frontend")
 	flag.IntVar(&c.pairs, "pairs", 15, "start-up runs of each app, in alternation")
@@ -75,14 +75,19 @@ func main() {
 	go func() { fatal(fmt.Sprintf("stopped by %v", <-signals)) }()
 
 	var t table
-	if c.only != "browse" {
+	switch c.only {
+	case "command":
+		b.loginAndToken(&t)
+	case "browse":
+		b.browseRows(&t)
+	default:
 		b.startAndIdle(&t)
 		b.signinWindow(&t)
 		b.sizes(&t)
 		b.loginAndToken(&t)
 		b.colleagues(&t)
+		b.browseRows(&t)
 	}
-	b.browseRows(&t)
 
 	text := t.render(c)
 	fmt.Print(text)
