@@ -43,7 +43,8 @@ func init() {
 func main() {
 	if len(os.Args) == 2 && os.Args[1] == windowproc.Flag {
 		// The sign-in window alone, for `partnerdesk login`: no Wails, no
-		// single-instance lock.
+		// single-instance lock. It logs (redacted) to the same file.
+		logging.Start(os.Stderr)
 		os.Exit(windowproc.Serve(os.Stdin, os.Stdout, signinwindow.Open, signinwindow.RunMainLoop))
 	}
 	if len(os.Args) > 1 && !(len(os.Args) == 2 && profiles.IsExchangeFile(os.Args[1])) {
