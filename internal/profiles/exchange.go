@@ -6,11 +6,17 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"partnerdesk/internal/oauth"
 )
 
-// ExchangeVersion is the version of the profile file a technical lead hands
-// an operator. The file holds settings only, never a token.
-const ExchangeVersion = 1
+// ExchangeVersion is the newest version of the profile file a technical
+// lead hands an operator. The file holds settings only, never a token or a
+// client secret. Version 2 added the grant and the token URL; a profile of
+// the implicit grant is still written as version 1, which a Partnerdesk from
+// before the code grant opens, while it refuses a code-grant profile as
+// "made by a newer Partnerdesk" instead of signing in the wrong way.
+const ExchangeVersion = 2
 
 // ExchangeExt is the extension of profile files; the desktop entry
 // registers it, so double-clicking one opens it in Partnerdesk.
@@ -34,6 +40,8 @@ type exchangeFile struct {
 	AuthorizeURL string   `json:"authorize_url,omitempty"`
 	APIBaseURL   string   `json:"api_base_url,omitempty"`
 	Scopes       []string `json:"scopes,omitempty"`
+	Grant        string   `json:"grant,omitempty"`
+	TokenURL     string   `json:"token_url,omitempty"`
 }
 
 const exchangeFormat = "partnerdesk-profile"
@@ -43,13 +51,18 @@ const exchangeFormat = "partnerdesk-profile"
 const maxExchangeSize = 64 << 10
 
 // Export writes a profile's settings as a profile file: no id, no token, no
-// token metadata.
+// token metadata, and no client secret (which lives only in the keychain:
+// whoever imports a code-grant profile adds the secret themselves).
 func Export(p Profile) ([]byte, error) {
-	b, err := json.MarshalIndent(exchangeFile{
-		Format: exchangeFormat, Version: ExchangeVersion,
+	f := exchangeFile{
+		Format: exchangeFormat, Version: 1,
 		Name: p.Name, ClientID: p.ClientID, RedirectURI: p.RedirectURI,
 		AuthorizeURL: p.AuthorizeURL, APIBaseURL: p.APIBaseURL, Scopes: p.Scopes,
-	}, "", "  ")
+	}
+	if p.EffectiveGrant() == oauth.GrantCode {
+		f.Version, f.Grant, f.TokenURL = ExchangeVersion, string(oauth.GrantCode), p.TokenURL
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +89,7 @@ func Import(data []byte) (Profile, error) {
 		AuthorizeURL: strings.TrimSpace(f.AuthorizeURL), APIBaseURL: strings.TrimRight(strings.TrimSpace(f.APIBaseURL), "/"),
 		Scopes: f.Scopes,
 	}
+	Input{Grant: f.Grant, TokenURL: f.TokenURL}.Apply(&p, map[Field]bool{FieldGrant: true, FieldTokenURL: true})
 	if err := CheckInput(p); err != nil {
 		return Profile{}, err
 	}

@@ -20,6 +20,9 @@ type Input struct {
 	Scopes       string `json:"scopes"` // as typed: separated by spaces or commas
 	AuthorizeURL string `json:"authorizeUrl"`
 	APIBaseURL   string `json:"apiBaseUrl"`
+	// Grant is "implicit" ("" means it too) or "code".
+	Grant    string `json:"grant"`
+	TokenURL string `json:"tokenUrl"` // a code-grant profile's; "" means the default
 }
 
 // Field names one setting of Input. The values are the `profile add` flags
@@ -33,11 +36,13 @@ const (
 	FieldAuthorizeURL Field = "authorize-url"
 	FieldAPIBase      Field = "api-base"
 	FieldScope        Field = "scope"
+	FieldGrant        Field = "grant"
+	FieldTokenURL     Field = "token-url"
 )
 
 // AllFields are the settings the app's form always sends.
 var AllFields = map[Field]bool{FieldName: true, FieldClientID: true, FieldRedirectURI: true,
-	FieldAuthorizeURL: true, FieldAPIBase: true, FieldScope: true}
+	FieldAuthorizeURL: true, FieldAPIBase: true, FieldScope: true, FieldGrant: true, FieldTokenURL: true}
 
 // Profile is a new profile of exactly these settings, cleaned up.
 func (in Input) Profile() Profile {
@@ -49,7 +54,8 @@ func (in Input) Profile() Profile {
 // Apply writes the given settings of in onto p, cleaned up, and leaves the
 // others as they are: `profile add --update` changes only the flags it was
 // given; the app's form gives them all (AllFields). Other names in given
-// are ignored.
+// are ignored. A profile left with the implicit grant has no token URL:
+// Apply drops it.
 func (in Input) Apply(p *Profile, given map[Field]bool) {
 	if given[FieldName] {
 		p.Name = strings.TrimSpace(in.Name)
@@ -68,6 +74,18 @@ func (in Input) Apply(p *Profile, given map[Field]bool) {
 	}
 	if given[FieldScope] {
 		p.Scopes = SplitScopes(in.Scopes)
+	}
+	if given[FieldGrant] {
+		p.Grant = oauth.Grant(strings.ToLower(strings.TrimSpace(in.Grant)))
+		if p.Grant == oauth.GrantImplicit {
+			p.Grant = ""
+		}
+	}
+	if given[FieldTokenURL] {
+		p.TokenURL = strings.TrimSpace(in.TokenURL)
+	}
+	if p.Grant == "" {
+		p.TokenURL = ""
 	}
 }
 
@@ -95,7 +113,10 @@ func CheckInput(p Profile) error {
 	if err := oauth.ValidateRedirectURI(p.RedirectURI); err != nil {
 		return invalid("%v", err)
 	}
-	for _, f := range []struct{ label, raw string }{{"authorize URL", p.AuthorizeURL}, {"API base URL", p.APIBaseURL}} {
+	if _, err := oauth.ParseGrant(string(p.Grant)); err != nil {
+		return invalid("%v", err)
+	}
+	for _, f := range []struct{ label, raw string }{{"authorize URL", p.AuthorizeURL}, {"API base URL", p.APIBaseURL}, {"token URL", p.TokenURL}} {
 		if f.raw == "" {
 			continue
 		}
@@ -105,7 +126,8 @@ func CheckInput(p Profile) error {
 		}
 		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 			// Plain http would let anyone on the network read the page the
-			// operator types their password into, or the API's answers.
+			// operator types their password into, the API's answers, or
+			// the client secret and tokens sent to the token URL.
 			return invalid("the %s %q must start with https:// (plain http is only allowed for this computer's own addresses)", f.label, f.raw)
 		}
 	}

@@ -27,16 +27,25 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"partnerdesk/internal/oauth"
 )
 
-// SchemaVersion is the version of the file format this package writes. Files
-// with a higher version are refused (ErrNewerSchema).
-const SchemaVersion = 1
+// SchemaVersion is the newest version of the file format this package
+// reads and writes. Files with a higher version are refused
+// (ErrNewerSchema). Version 2 added a profile's grant and token URL; a file
+// whose profiles all use the implicit grant is still written as version 1
+// (see File.formatVersion).
+const SchemaVersion = 2
+
+// firstVersion is the file format before grants existed.
+const firstVersion = 1
 
 // Defaults for the optional URLs of a Profile.
 const (
 	DefaultAuthorizeURL = "https://zapier.com/oauth/authorize/"
 	DefaultAPIBaseURL   = "https://api.zapier.com"
+	DefaultTokenURL     = oauth.DefaultTokenURL
 )
 
 // Errors from File's methods, for errors.Is. The wrapped messages name the
@@ -70,6 +79,14 @@ type Profile struct {
 	RedirectURI  string `json:"redirect_uri"`
 	AuthorizeURL string `json:"authorize_url,omitempty"` // "" means DefaultAuthorizeURL
 	APIBaseURL   string `json:"api_base_url,omitempty"`  // "" means DefaultAPIBaseURL
+	// Grant is how the profile's app hands out tokens: "" (the implicit
+	// grant, as every profile made before grants existed) or "code", whose
+	// client secret lives only in the keychain. Read it with EffectiveGrant.
+	Grant oauth.Grant `json:"grant,omitempty"`
+	// TokenURL is where a code-grant profile trades its sign-in code and
+	// refresh tokens; "" means DefaultTokenURL. An implicit-grant profile
+	// has none.
+	TokenURL string `json:"token_url,omitempty"`
 	// Scopes are the scopes to request.
 	Scopes []string `json:"scopes,omitempty"`
 	// Sandbox marks the built-in sandbox profile: its URLs come from the
@@ -122,6 +139,22 @@ func (p Profile) EffectiveAPIBaseURL() string {
 		return DefaultAPIBaseURL
 	}
 	return p.APIBaseURL
+}
+
+// EffectiveGrant returns Grant, or oauth.GrantImplicit when it is empty.
+func (p Profile) EffectiveGrant() oauth.Grant {
+	if p.Grant == "" {
+		return oauth.GrantImplicit
+	}
+	return p.Grant
+}
+
+// EffectiveTokenURL returns TokenURL, or DefaultTokenURL when it is empty.
+func (p Profile) EffectiveTokenURL() string {
+	if p.TokenURL == "" {
+		return DefaultTokenURL
+	}
+	return p.TokenURL
 }
 
 // Expired reports whether the token's expiry time has been reached at now. A
@@ -310,9 +343,13 @@ func validateProfile(p Profile) error {
 	if u, err := url.Parse(p.RedirectURI); err != nil || u.Scheme == "" {
 		return fail("the redirect URI %q is not an absolute URL", p.RedirectURI)
 	}
+	if _, err := oauth.ParseGrant(string(p.Grant)); err != nil {
+		return fail("%v", err)
+	}
 	for _, f := range []struct{ what, value string }{
 		{"authorize URL", p.AuthorizeURL},
 		{"API base URL", p.APIBaseURL},
+		{"token URL", p.TokenURL},
 	} {
 		if f.value == "" {
 			continue
@@ -341,6 +378,36 @@ func newID() string {
 	var b [6]byte
 	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
 	return "p_" + hex.EncodeToString(b[:])
+}
+
+// formatVersion is the lowest file format version that holds f: version 1
+// while every profile uses the implicit grant, so a Partnerdesk from before
+// the code grant still opens the file; SchemaVersion once a profile has a
+// grant or a token URL, which that older Partnerdesk refuses as "written by
+// a newer version" rather than reading the profile without them (and
+// dropping them on its next write).
+func (f *File) formatVersion() int {
+	for _, p := range f.Profiles {
+		if p.Grant != "" || p.TokenURL != "" {
+			return SchemaVersion
+		}
+	}
+	return firstVersion
+}
+
+// normalizeGrants writes the implicit grant as "" (so a file of implicit
+// profiles reads as it did before grants existed) and drops the token URL
+// of an implicit-grant profile, which never uses one.
+func (f *File) normalizeGrants() {
+	for i := range f.Profiles {
+		p := &f.Profiles[i]
+		if p.Grant == oauth.GrantImplicit {
+			p.Grant = ""
+		}
+		if p.Grant == "" {
+			p.TokenURL = ""
+		}
+	}
 }
 
 // normalizeTimes stores every time in UTC, to the second.

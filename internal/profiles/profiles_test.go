@@ -245,9 +245,9 @@ func TestExpired(t *testing.T) {
 // TestNoSecretFields guards the rule that profiles.json never holds a
 // token: it walks every type that is written to the file and fails on any
 // JSON key that looks like a secret. The one "token" key is the metadata
-// object Profile.Token.
+// object Profile.Token, and token_url is an address.
 func TestNoSecretFields(t *testing.T) {
-	allowed := map[string]bool{"Profile.token": true}
+	allowed := map[string]bool{"Profile.token": true, "Profile.token_url": true}
 	suspicious := regexp.MustCompile(`(?i)token|secret|password|passwd|bearer|credential|refresh|private|api_?key`)
 
 	seen := map[reflect.Type]bool{}

@@ -257,7 +257,8 @@ var renameFile = replaceFile
 
 // write validates f and replaces path with it atomically.
 func write(path string, f *File) error {
-	f.Version = SchemaVersion
+	f.normalizeGrants()
+	f.Version = f.formatVersion()
 	if f.Profiles == nil {
 		f.Profiles = []Profile{} // "profiles": [] rather than null
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+
+	"partnerdesk/internal/oauth"
 )
 
 // trustedHosts are Zapier's own hosts, reached over https on the default
@@ -18,12 +20,13 @@ var trustedHosts = map[string]bool{"zapier.com": true, "api.zapier.com": true}
 const (
 	GetsPasswordPage = "the password page"
 	GetsToken        = "the token"
+	GetsClientSecret = "the client secret"
 )
 
 // Address is one URL of a profile and what the host it names gets.
 type Address struct {
 	URL  string
-	Gets string // GetsPasswordPage or GetsToken
+	Gets string // GetsPasswordPage, GetsToken or GetsClientSecret
 }
 
 // HostUse is a host outside Zapier that a profile sends something to.
@@ -42,12 +45,17 @@ func (h HostUse) String() string {
 
 // Addresses lists the URLs of a profile that name a host, with what each
 // host gets: the authorize URL serves the password page, the API base URL
-// receives the token. A token URL, once profiles have one, goes here too.
+// receives the token, and a code-grant profile's token URL receives the
+// client secret (and the sign-in code and refresh token).
 func (p Profile) Addresses() []Address {
-	return []Address{
+	a := []Address{
 		{URL: p.EffectiveAuthorizeURL(), Gets: GetsPasswordPage},
 		{URL: p.EffectiveAPIBaseURL(), Gets: GetsToken},
 	}
+	if p.EffectiveGrant() == oauth.GrantCode {
+		a = append(a, Address{URL: p.EffectiveTokenURL(), Gets: GetsClientSecret})
+	}
+	return a
 }
 
 // UntrustedHosts lists the hosts of p outside Zapier, in the order of
