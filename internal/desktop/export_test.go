@@ -3,6 +3,8 @@ package desktop
 import (
 	"context"
 	"time"
+
+	"partnerdesk/internal/profiles"
 )
 
 // What the tests in package desktop_test reach inside the services.
@@ -33,3 +35,16 @@ func (s *Services) WatchProfiles(ctx context.Context, poll time.Duration) {
 }
 
 var ViewOf = viewOf
+
+// RefreshDue is one round of the renewal loop for the code grant.
+func (s *Services) RefreshDue() {
+	f, err := s.shared.store.Load()
+	if err == nil {
+		s.shared.refreshDue(f.Profiles, time.Now())
+	}
+}
+
+// Rejected is what Browse does when Zapier refuses a profile's token.
+func (s *Services) Rejected(p profiles.Profile) { s.shared.rejected(p) }
+
+const RefreshLead = refreshLead

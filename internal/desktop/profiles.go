@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"partnerdesk/internal/explain"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
@@ -38,27 +39,52 @@ func (s *Profiles) AddProfile(in profiles.Input) (ProfileView, error) {
 	return s.add(p)
 }
 
-// AddSandboxProfile starts the built-in sandbox and adds a profile for it.
-func (s *Profiles) AddSandboxProfile() (ProfileView, error) {
+// AddSandboxProfile starts the built-in sandbox and adds a profile for it
+// with the grant asked for: "implicit", or "code", whose client secret is
+// this installation's sandbox's own (sandbox.LocalClientSecret), put in the
+// keychain as an operator's would be.
+func (s *Profiles) AddSandboxProfile(grant string) (ProfileView, error) {
 	called("AddSandboxProfile")
+	g, err := oauth.ParseGrant(grant)
+	if err != nil {
+		return ProfileView{}, err
+	}
 	base, err := sandbox.EnsureLocal(sandbox.LocalAddr)
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
+	var secret string
+	if g == oauth.GrantCode {
+		if secret, err = sandbox.LocalClientSecret(); err != nil {
+			return ProfileView{}, errors.New(explain.Message(err))
+		}
+	}
 	name := "Sandbox"
+	if g == oauth.GrantCode {
+		name = "Sandbox with client secret"
+	}
 	if f, err := s.store.Load(); err == nil {
+		base := name
 		for i := 2; ; i++ {
 			if _, taken := f.Find(name); !taken {
 				break
 			}
-			name = fmt.Sprintf("Sandbox %d", i)
+			name = fmt.Sprintf("%s %d", base, i)
 		}
 	}
-	return s.add(profiles.Profile{
+	p := profiles.Profile{
 		Name: name, ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
 		AuthorizeURL: base + "/oauth/authorize/", APIBaseURL: base,
 		Scopes: []string{"profile", "zap"}, Sandbox: true,
-	})
+	}
+	if g == oauth.GrantCode {
+		p.Grant, p.TokenURL = oauth.GrantCode, base+"/oauth/token/"
+	}
+	v, err := s.add(p)
+	if err != nil || secret == "" {
+		return v, err
+	}
+	return s.storeClientSecret(v.ID, secret)
 }
 
 func (s *Profiles) add(p profiles.Profile) (ProfileView, error) {
@@ -80,7 +106,7 @@ func (s *Profiles) add(p profiles.Profile) (ProfileView, error) {
 	}
 	s.selectProfile(added.ID)
 	s.changed()
-	return viewOf(added, time.Now()), nil
+	return s.view(added, time.Now()), nil
 }
 
 // UpdateProfile changes a profile's settings or name. A signed-in profile
@@ -94,17 +120,19 @@ func (s *Profiles) UpdateProfile(id string, in profiles.Input) (ProfileView, err
 	if signedOut {
 		s.forgetShown(id)
 	}
+	s.secrets.forget(id) // a new client ID or token URL drops the client secret
 	s.changed()
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
-	return viewOf(saved, time.Now()), nil
+	return s.view(saved, time.Now()), nil
 }
 
 // RemoveProfile deletes a profile with its token, sign-in session and cache.
 func (s *Profiles) RemoveProfile(id string) error {
 	called("RemoveProfile")
 	p, err := s.service.Remove(s.context(), id, false)
+	s.secrets.forget(id)
 	s.changed()
 	var kept *signin.TokenKeptError
 	if errors.As(err, &kept) {
@@ -238,7 +266,7 @@ func (s *Profiles) addImported(p profiles.Profile) (ImportResult, error) {
 	}
 	s.selectProfile(added.ID)
 	s.changed()
-	v := viewOf(added, time.Now())
+	v := s.view(added, time.Now())
 	return ImportResult{Profile: &v}, nil
 }
 

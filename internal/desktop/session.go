@@ -55,7 +55,7 @@ func (s *Session) GetState() (AppState, error) {
 	now := time.Now()
 	st := AppState{Profiles: []ProfileView{}, Version: s.version}
 	for _, p := range f.Profiles {
-		st.Profiles = append(st.Profiles, viewOf(p, now))
+		st.Profiles = append(st.Profiles, s.view(p, now))
 	}
 	st.PendingImports = s.profiles.pendingImports()
 	s.mu.Lock()
@@ -94,6 +94,7 @@ func (s *Session) RemoveAllData() error {
 	called("RemoveAllData")
 	s.forgetShown("")
 	err := s.service.RemoveAll(s.context())
+	s.secrets.forget("")
 	s.mu.Lock()
 	s.active, s.notice = "", ""
 	s.mu.Unlock()
@@ -177,8 +178,11 @@ func (s *Session) checkKeychain(ctx context.Context) {
 	}
 }
 
-// renewBeforeExpiry reminds the operator shortly before a token expires and
-// tries a silent renewal, once per token. When a token expires it tells the
+// renewBeforeExpiry renews a code-grant profile's token with its refresh
+// token a few minutes before it expires (refreshLead), every round until it
+// works or Zapier refuses the refresh token. For the implicit grant it
+// reminds the operator shortly before a token expires and tries a silent
+// sign-in, once per token. When a token expires it tells the
 // page, whose views (their Status) then read expired.
 func (s *Session) renewBeforeExpiry(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
@@ -197,7 +201,16 @@ func (s *Session) renewBeforeExpiry(ctx context.Context) {
 					}
 				}
 			}
-			for _, p := range s.attempts.renewals.Expiring(f.Profiles, now) {
+			// A code-grant profile renews with its refresh token, with no
+			// window and nothing to tell the operator.
+			var byWindow []profiles.Profile
+			for _, p := range f.Profiles {
+				if !renewsWithoutWindow(p) {
+					byWindow = append(byWindow, p)
+				}
+			}
+			s.refreshDue(f.Profiles, now)
+			for _, p := range s.attempts.renewals.Expiring(byWindow, now) {
 				s.platform.Notify("expiry-"+p.ID, "Partnerdesk: token expiring",
 					fmt.Sprintf("The token of %q expires at %s. Partnerdesk is trying to renew it; if Zapier asks, approve in the sign-in window.",
 						p.Name, p.Token.ExpiresAt.Local().Format("15:04")))
@@ -241,6 +254,7 @@ func (s *Session) watchProfiles(ctx context.Context) {
 		case <-tick.C:
 			if now := stamp(); now != last {
 				last = now
+				s.secrets.forget("") // the command line may have added or removed a client secret
 				s.changed()
 			}
 		}

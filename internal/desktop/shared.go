@@ -32,6 +32,8 @@ type shared struct {
 	copiedFrom      string // the profile whose token was copied last; "" when none
 
 	attempts attempts // the sign-in under way
+
+	secrets secretsKnown // which code-grant profiles have a client secret
 }
 
 func newShared(cfg Config) *shared {
@@ -143,8 +145,21 @@ func (sh *shared) forgetShown(id string) {
 }
 
 // retryRejected makes the one silent try for a new token after Zapier
-// refused one. Without a sign-in window there is nothing to try with.
+// refused one: with the refresh token for the code grant, else a silent
+// sign-in, for which the app needs its sign-in window.
 func (sh *shared) retryRejected(p profiles.Profile) {
+	if renewsWithoutWindow(p) {
+		// With a refresh token: renew without a window, once per
+		// rejected token (Planner.Rejected).
+		if sh.attempts.renewals.Rejected(p) {
+			go func() {
+				if rejected := sh.keychainToken(sh.context(), p.ID); rejected != "" {
+					sh.refresh(p, rejected)
+				}
+			}()
+		}
+		return
+	}
 	if sh.service.Window != nil && sh.renew != nil && sh.attempts.renewals.Rejected(p) {
 		go sh.renew(p.ID)
 	}

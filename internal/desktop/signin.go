@@ -215,7 +215,7 @@ func (s *SignIn) run(id string, silent bool, method explain.Method, signIn func(
 	}
 	out := SignInOutcome{OK: err == nil || errors.Is(err, signin.ErrVerifyFailed)}
 	if p.ID != "" {
-		v := viewOf(p, time.Now())
+		v := s.view(p, time.Now())
 		out.Profile = &v
 	}
 	switch {
@@ -268,7 +268,7 @@ func (s *SignIn) Verify(id string) (ProfileView, error) {
 	if err != nil && !errors.Is(err, signin.ErrVerifyFailed) && p.ID == "" {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
-	v := viewOf(p, time.Now())
+	v := s.view(p, time.Now())
 	if v.TokenInvalid {
 		s.retryRejected(p)
 	}
@@ -288,7 +288,7 @@ func (s *SignIn) SignOut(id string) (ProfileView, error) {
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}
-	return viewOf(p, time.Now()), nil
+	return s.view(p, time.Now()), nil
 }
 
 // SignOutExpired signs out of every profile whose token has expired, and

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"partnerdesk/internal/loopback"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 )
 
@@ -103,6 +104,38 @@ type ProfileView struct {
 	// SignedOutReason says why Partnerdesk signed the profile out by itself;
 	// "" when it did not.
 	SignedOutReason string `json:"signedOutReason"`
+
+	// Grant is how the profile's app hands out tokens: "implicit" or
+	// "code" (with a client secret); GrantLabel says it for the operator.
+	Grant      oauth.Grant `json:"grant"`
+	GrantLabel string      `json:"grantLabel"`
+	// TokenURL is where a code-grant profile trades its codes and refresh
+	// tokens; "" for the implicit grant.
+	TokenURL string `json:"tokenUrl"`
+	// ClientSecretMissing: a code-grant profile whose client secret the
+	// keychain does not hold; the card asks for it. The secret itself
+	// never comes to the page.
+	ClientSecretMissing bool `json:"clientSecretMissing"`
+	// Renews: the token is renewed without a window (a code-grant profile
+	// signed in, with its refresh token in the keychain); RenewsAt is about
+	// when, RFC 3339, null when the expiry is unknown.
+	Renews   bool    `json:"renews"`
+	RenewsAt *string `json:"renewsAt"`
+}
+
+// grantLabels say each grant in the operator's words, for the card and the
+// overview of all tokens.
+var grantLabels = map[oauth.Grant]string{
+	oauth.GrantCode:     "With a client secret: renews by itself",
+	oauth.GrantImplicit: "Without a client secret: sign in again when the token expires",
+}
+
+// view is viewOf with what only the keychain knows: whether a code-grant
+// profile's client secret is stored.
+func (sh *shared) view(p profiles.Profile, now time.Time) ProfileView {
+	v := viewOf(p, now)
+	v.ClientSecretMissing = sh.clientSecretMissing(p)
+	return v
 }
 
 func viewOf(p profiles.Profile, now time.Time) ProfileView {
@@ -116,6 +149,15 @@ func viewOf(p profiles.Profile, now time.Time) ProfileView {
 		LastVerifiedAt: rfc3339(p.Token.LastVerifiedAt), LastVerifyOK: p.Token.LastVerifyOK, LastVerifyNote: p.Token.LastVerifyNote,
 		Status: status, StatusLabel: statusLabels[status], BrowserMethod: browserMethodOf(p),
 		UntrustedHosts: append([]profiles.HostUse{}, p.UntrustedHosts()...), SignedOutReason: p.Token.SignedOutReason,
+		Grant: p.EffectiveGrant(), GrantLabel: grantLabels[p.EffectiveGrant()],
+	}
+	if v.Grant == oauth.GrantCode {
+		v.TokenURL = p.EffectiveTokenURL()
+		v.Renews = renewsWithoutWindow(p) && !p.Token.Invalid
+		if v.Renews && p.Token.ExpiresAt != nil {
+			at := p.Token.ExpiresAt.Add(-refreshLead)
+			v.RenewsAt = rfc3339(&at)
+		}
 	}
 	if id := p.Token.Identity; id != nil {
 		v.Identity = &Identity{ID: id.ID, FullName: id.FullName, Email: id.Email}

@@ -20,6 +20,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"partnerdesk/internal/desktop"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/vault"
@@ -48,6 +49,8 @@ type Sandbox struct {
 	Vault   *vault.Vault
 	Profile profiles.Profile
 	Token   string
+	// RefreshToken is the code grant's (NewCodeSandbox), "" otherwise.
+	RefreshToken string
 }
 
 // NewSandbox isolates the test (Isolate), starts a sandbox that approves
@@ -117,6 +120,71 @@ func (s *Sandbox) SetToken(token string, scopes []string) {
 	err := s.Store.Update(func(f *profiles.File) error {
 		p, _ := f.Find(s.Profile.ID)
 		p.Token = profiles.TokenMeta{SignedIn: true, ObtainedAt: &now, ExpiresAt: &exp, Scopes: scopes}
+		return nil
+	})
+	if err != nil {
+		s.T.Fatal(err)
+	}
+}
+
+// ClientSecret is the sandbox's client secret in NewCodeSandbox.
+const ClientSecret = "sbs_desktoptest_client_secret_0123456789"
+
+// NewCodeSandbox is NewSandbox for a code-grant profile: its client secret
+// is in the (in-memory) keychain, and with scopes other than "" it is
+// signed in through the code grant (SignInWithCode).
+func NewCodeSandbox(t testing.TB, opts sandbox.Options, scopes string) *Sandbox {
+	t.Helper()
+	opts.ClientSecret = ClientSecret
+	s := NewSandbox(t, opts, "")
+	err := s.Store.Update(func(f *profiles.File) error {
+		p, _ := f.Find(s.Profile.ID)
+		p.Grant, p.TokenURL, p.Scopes = oauth.GrantCode, s.Srv.TokenURL(), strings.Fields(scopes)
+		s.Profile = *p
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Vault.Set(context.Background(), vault.ClientSecretUser(s.Profile.ID), ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	if scopes != "" {
+		s.SignInWithCode(scopes)
+	}
+	return s
+}
+
+// SignInWithCode signs the profile in through the code grant, as the app
+// would, and stores the tokens in the keychain layout of
+// internal/credential; s.Token and s.RefreshToken are then theirs.
+func (s *Sandbox) SignInWithCode(scopes string) {
+	s.T.Helper()
+	ctx := context.Background()
+	endpoint := oauth.TokenEndpoint{URL: s.Srv.TokenURL(), ClientID: sandbox.ClientID, ClientSecret: ClientSecret}
+	flow, err := oauth.NewCodeFlow(oauth.Request{AuthorizeURL: s.Srv.AuthorizeURL(), ClientID: sandbox.ClientID,
+		RedirectURI: sandbox.RedirectURI, Scopes: strings.Fields(scopes)}, endpoint)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	tok, err := flow.Finish(ctx, s.Authorize(flow.AuthorizeURL()))
+	if err != nil {
+		s.T.Fatalf("code-grant sign-in: %v", err)
+	}
+	s.Token, s.RefreshToken = tok.AccessToken, tok.RefreshToken
+	s.SetToken(tok.AccessToken, strings.Fields(scopes))
+	if err := s.Vault.Set(ctx, vault.RefreshTokenUser(s.Profile.ID), tok.RefreshToken); err != nil {
+		s.T.Fatal(err)
+	}
+}
+
+// ExpireIn makes the profile's token metadata say it expires in d.
+func (s *Sandbox) ExpireIn(d time.Duration) {
+	s.T.Helper()
+	exp := time.Now().UTC().Add(d).Truncate(time.Second)
+	err := s.Store.Update(func(f *profiles.File) error {
+		p, _ := f.Find(s.Profile.ID)
+		p.Token.ExpiresAt = &exp
 		return nil
 	})
 	if err != nil {
