@@ -12,6 +12,12 @@
 // Requests go through the proxy named by HTTPS_PROXY / HTTP_PROXY unless
 // NO_PROXY exempts the host.
 //
+// The token is either fixed (Client.Token: the implicit grant's, which
+// nothing can renew) or asked of a TokenSource before each request
+// (Client.Tokens: the code grant's credential.Source, which renews it). When
+// the API rejects a token from a source, the client asks the source once to
+// renew it and sends the request again; a second rejection is the caller's.
+//
 // It never logs or returns the token, sends it only to the BaseURL's host,
 // and keeps no state between calls.
 package partnerapi
@@ -54,8 +60,12 @@ const (
 // Client calls the Partner API at BaseURL. The zero value calls production
 // with no credentials.
 type Client struct {
-	BaseURL  string       // "" means DefaultBaseURL
-	Token    string       // bearer token, for endpoints that take one
+	BaseURL string // "" means DefaultBaseURL
+	Token   string // bearer token, for endpoints that take one
+	// Tokens, when set, gives the bearer token instead of Token, asked for
+	// each request that takes one, and renews it once when the API
+	// rejects it.
+	Tokens   TokenSource
 	ClientID string       // for endpoints that take the client_id parameter
 	HTTP     *http.Client // nil means a client with a 30 s time-out that honours the proxy variables
 
@@ -72,6 +82,14 @@ type Client struct {
 	// Log receives one debug line per request (method, path, status); nil
 	// discards. Neither the token nor the query is ever logged.
 	Log *slog.Logger
+}
+
+// TokenSource gives a valid access token (renewing it first when it is
+// about to expire) and renews one the API rejected; credential.Source is
+// one.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	Renew(ctx context.Context, rejected string) (string, error)
 }
 
 // WaitReason says why the client pauses.
@@ -194,7 +212,17 @@ func (c *Client) resolve(link string) (*url.URL, error) {
 
 // get sends a GET with the credential auth calls for, waiting out 429s and
 // retrying 5xx answers and time-outs, and returns the body of a 2xx answer.
+// A token from Tokens that the API rejects is renewed once.
 func (c *Client) get(ctx context.Context, u *url.URL, auth Auth) ([]byte, error) {
+	token := c.Token
+	probe := *u // credentialFor edits the query it is given
+	if c.Tokens != nil && c.credentialFor(&probe, auth) == CredentialToken {
+		var err error
+		if token, err = c.Tokens.Token(ctx); err != nil {
+			return nil, err
+		}
+	}
+	renewed := false
 	tries := c.Tries
 	if tries <= 0 {
 		tries = DefaultTries
@@ -205,7 +233,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, auth Auth) ([]byte, error)
 	}
 	rateWaits := 0
 	for try := 1; ; {
-		body, err := c.once(ctx, u, auth)
+		body, err := c.once(ctx, u, auth, token)
 		if err == nil {
 			return body, nil
 		}
@@ -216,6 +244,13 @@ func (c *Client) get(ctx context.Context, u *url.URL, auth Auth) ([]byte, error)
 		var netErr *NetworkError
 		isAPI := errors.As(err, &apiErr)
 		switch {
+		case c.Tokens != nil && token != "" && !renewed && errors.Is(err, ErrTokenRejected):
+			// Revoked, or renewed by another process since it was read.
+			renewed = true
+			if token, err = c.Tokens.Renew(ctx, token); err != nil {
+				return nil, err
+			}
+			continue
 		case isAPI && apiErr.Status == http.StatusTooManyRequests:
 			rateWaits++
 			if rateWaits > maxRateLimitWaits {
@@ -292,16 +327,16 @@ func withoutTokenLeaks(hc *http.Client, origin *url.URL) *http.Client {
 	return &safe
 }
 
-// once sends one GET.
-func (c *Client) once(ctx context.Context, u *url.URL, auth Auth) ([]byte, error) {
+// once sends one GET, with token when auth takes it.
+func (c *Client) once(ctx context.Context, u *url.URL, auth Auth, token string) ([]byte, error) {
 	target := *u
 	sent := c.credentialFor(&target, auth)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-	if sent == CredentialToken && c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
+	if sent == CredentialToken && token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "Partnerdesk")
@@ -340,7 +375,7 @@ func (c *Client) once(ctx context.Context, u *url.URL, auth Auth) ([]byte, error
 func (c *Client) credentialFor(u *url.URL, auth Auth) Credential {
 	q := u.Query()
 	switch {
-	case c.Token != "" && (auth == AuthToken || auth == AuthEither):
+	case (c.Token != "" || c.Tokens != nil) && (auth == AuthToken || auth == AuthEither):
 		if q.Has("client_id") {
 			q.Del("client_id")
 			u.RawQuery = q.Encode()
