@@ -236,7 +236,6 @@ function installFakeWails(scenario) {
         RowJSON: () => later('{}', 20),
         RowsJSON: () => later('[]', 20),
         CopyRows: () => later(undefined, 20),
-        Stop: async () => {},
         FrontendReady: async () => {},
   }
   // Go binds four services (internal/desktop); backend.ts gathers their methods into one.

@@ -74,8 +74,8 @@ func NewBrowse(cfg BrowseConfig) *Browse {
 	return b
 }
 
-// Stop cancels every fetch under way; for the app's shutdown.
-func (b *Browse) Stop() { b.stop() }
+// stopAll cancels every fetch under way; for the app's shutdown (Services.Shutdown).
+func (b *Browse) stopAll() { b.stop() }
 
 // Events the page listens to.
 const (

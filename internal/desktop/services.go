@@ -83,7 +83,7 @@ func (s *Services) Startup(ctx context.Context, openAtStart string) {
 // Shutdown clears a copied token from the clipboard (if it still holds it)
 // and closes the token and sign-in windows.
 func (s *Services) Shutdown() {
-	s.Browse.Stop()
+	s.Browse.stopAll()
 	p := s.shared.platform
 	p.ClearSecret()
 	p.CloseAllSecrets()

@@ -2,8 +2,10 @@
 // components run against backend.ts unchanged. Each bound method is a vi.fn the test
 // can inspect or re-program; emit() fires a Go event. Like Go, it remembers added
 // profiles and the selected one, so GetState after AddProfile includes the new one.
-// FetchResource answers "job-1", "job-2", …; sendPage/sendWait/sendError then play
-// Go's part for the latest job (or the one named). The profile methods (UpdateProfile,
+// FetchResource (and ReopenList) answer "job-1", "job-2", …; sendPage/sendWait/sendError
+// then play Go's part for the latest job (or the one named): sendPage sends the rows as
+// Go does ([id, url, ...cells] under the page's columns) and, like Go, keeps each row's
+// item (a fixture row's raw) for RowJSON, RowsJSON and CopyRows, until ReleaseList. The profile methods (UpdateProfile,
 // RemoveProfile, RemoveAllData, SignOutExpired, ImportProfileFile, ConfirmImport,
 // CancelImport) change what GetState returns, as Go does; MaskedToken answers FAKE_MASKED. No method answers a token, as
 // in Go; FAKE_TOKEN is there for tests that make sure the page never shows one.
@@ -58,6 +60,13 @@ export function installFakeBackend(
 ): FakeBackend {
   const jobs: FakeJob[] = []
   const sent = new Map<string, number>()
+  // The items Go would hold, per list ("profileId resourceId"), by row id.
+  const items = new Map<string, Map<string, unknown>>()
+  const itemsOf = (profileId: string, resourceId: string, ids: string[]): unknown[] => {
+    const held = items.get(`${profileId} ${resourceId}`)
+    if (!held || ids.some((id) => !held.has(id))) throw 'These rows are no longer loaded. Load the list again, then try again.'
+    return ids.map((id) => held.get(id))
+  }
   const full: AppState = {
     profiles: [],
     activeProfileId: '',
@@ -96,11 +105,14 @@ export function installFakeBackend(
       jobs.push({ jobId, profileId, resourceId, all: false, params })
       return jobId
     }),
-    ReleaseList: vi.fn(async () => {}),
-    RowJSON: vi.fn(async () => '{}'),
-    RowsJSON: vi.fn(async () => '[]'),
-    CopyRows: vi.fn(async () => {}),
-    Stop: vi.fn(async () => {}),
+    ReleaseList: vi.fn(async (profileId, resourceId) => {
+      items.delete(`${profileId} ${resourceId}`)
+    }),
+    RowJSON: vi.fn(async (profileId, resourceId, id) => JSON.stringify(itemsOf(profileId, resourceId, [id])[0], null, 2)),
+    RowsJSON: vi.fn(async (profileId, resourceId, ids) => JSON.stringify(itemsOf(profileId, resourceId, ids), null, 2)),
+    CopyRows: vi.fn(async (profileId, resourceId, ids) => {
+      itemsOf(profileId, resourceId, ids)
+    }),
     UpdateProfile: vi.fn(async (id, p) => {
       const old = full.profiles.find((q) => q.id === id) ?? makeProfile({ id })
       const scopes = p.scopes.split(/\s+/).filter((s) => s !== '')
@@ -184,11 +196,15 @@ export function installFakeBackend(
       const rows = over.rows ?? []
       const fetched = (sent.get(job.jobId) ?? 0) + rows.length
       sent.set(job.jobId, fetched)
-      const page: ResourcePage = {
+      const key = `${job.profileId} ${job.resourceId}`
+      const held = items.get(key) ?? new Map<string, unknown>()
+      items.set(key, held)
+      for (const r of rows) held.set(r.id, 'raw' in r ? r.raw : r.cells)
+      const columns = [...new Set(rows.flatMap((r) => Object.keys(r.cells)))]
+      const page = {
         jobId: job.jobId,
         profileId: job.profileId,
         resourceId: job.resourceId,
-        rows,
         fetched,
         total: null,
         done: false,
@@ -196,6 +212,8 @@ export function installFakeBackend(
         fromCache: false,
         asOf: null,
         ...over,
+        columns,
+        rows: rows.map((r) => [r.id, r.url, ...columns.map((c) => r.cells[c] ?? '')]),
       }
       emit('resource:page', page)
     },

@@ -138,9 +138,12 @@ export function makeResources(): ResourceInfo[] {
 const APPS = ['Slack', 'Gmail', 'Trello', 'Asana', 'HubSpot', 'Notion', 'Jira', 'Airtable']
 const STATES = ['on', 'off', 'draft']
 
+/** A row as the page holds it, with the item Go would keep for it (the fake Go side answers RowJSON with it). */
+export type FixtureRow = Row & { raw: unknown }
+
 /** n Zap rows, numbered from `from`: "Zap 1: Slack to Gmail", state on/off/draft… */
-export function makeRows(n: number, from = 1): Row[] {
-  const rows: Row[] = []
+export function makeRows(n: number, from = 1): FixtureRow[] {
+  const rows: FixtureRow[] = []
   for (let i = from; i < from + n; i++) {
     const a = APPS[i % APPS.length]
     const b = APPS[(i * 3 + 1) % APPS.length]

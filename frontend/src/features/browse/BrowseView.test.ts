@@ -1,10 +1,11 @@
-import { render, screen, within } from '@testing-library/svelte'
+import { act, render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import App from '../../App.svelte'
 import { installFakeBackend } from '../../test/fakeBackend'
 import { makeProfile, makeRows, signedInProfile } from '../../test/fixtures'
 import BrowseView from './BrowseView.svelte'
+import { filterRows } from './resources'
 
 const acme = signedInProfile(new Date(), { id: 'p-acme', name: 'Acme production' })
 
@@ -25,18 +26,28 @@ describe('BrowseView', () => {
     await vi.waitFor(() => expect(fake.App.FetchResource).toHaveBeenCalledWith('p-acme', 'v1-zaps', false, {}))
   })
 
-  it('switches resource, keeping what was loaded of the first', async () => {
+  it('switches resource, releasing the rows of the first, and reopens it with its filter on return', async () => {
     const fake = installFakeBackend()
     render(BrowseView, { profile: acme })
     await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
-    fake.sendPage({ rows: makeRows(100), total: 10_000, done: true })
-    await userEvent.click(await screen.findByRole('button', { name: /^Apps/ }))
+    const rows = makeRows(100)
+    fake.sendPage({ rows, total: 10_000, done: true })
+    await userEvent.type(await screen.findByRole('searchbox', { name: 'Filter loaded rows' }), 'slack')
+    const nav = within(screen.getByRole('navigation', { name: 'Resources' }))
+    await userEvent.click(nav.getByRole('button', { name: /^Apps/ }))
     expect(screen.getByRole('heading', { level: 2, name: 'Apps' })).toBeInTheDocument()
     expect(fake.App.FetchResource).toHaveBeenLastCalledWith('p-acme', 'v1-apps', false, {})
+    // Go lets go of the Zaps' items: the page no longer shows them.
+    expect(fake.App.ReleaseList).toHaveBeenCalledWith('p-acme', 'v1-zaps')
+    await expect(fake.App.RowJSON('p-acme', 'v1-zaps', rows[0].id)).rejects.toMatch(/no longer loaded/)
 
-    await userEvent.click(screen.getByRole('button', { name: /^Zaps/ }))
-    expect(screen.getByTestId('count')).toHaveTextContent('100 of 10,000 loaded')
+    await userEvent.click(nav.getByRole('button', { name: /^Zaps/ }))
+    expect(fake.App.ReleaseList).toHaveBeenLastCalledWith('p-acme', 'v1-apps')
+    expect(fake.App.ReopenList).toHaveBeenCalledWith('p-acme', 'v1-zaps', {})
     expect(fake.App.FetchResource).toHaveBeenCalledTimes(2)
+    await act(() => fake.sendPage({ rows, total: 10_000, done: true }))
+    expect(screen.getByRole('searchbox', { name: 'Filter loaded rows' })).toHaveValue('slack')
+    expect(screen.getByTestId('count')).toHaveTextContent(`${filterRows(rows, 'slack').length} of 100`)
   })
 
   it('moves through the list with the arrow keys', async () => {

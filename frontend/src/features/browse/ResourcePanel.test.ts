@@ -7,7 +7,7 @@ import { makeResource, makeRows, signedInProfile } from '../../test/fixtures'
 import { expectNothingTokenLike } from '../../test/tokenlike'
 import type { ProfileView, ResourceInfo } from '../../lib/api/types'
 import { formatAbsolute } from '../../lib/format'
-import { filterRows, rowJSON } from './resources'
+import { filterRows } from './resources'
 import ResourcePanel from './ResourcePanel.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')
@@ -241,21 +241,23 @@ describe('ResourcePanel: a row', () => {
     await userEvent.keyboard('{ArrowDown}{ArrowDown}{Enter}')
     const detail = screen.getByRole('complementary', { name: ROWS[1].cells.title })
     expect(within(detail).getByText('Apps')).toBeInTheDocument()
-    expect(within(detail).getByLabelText('Raw JSON')).toHaveTextContent(/"steps":/)
+    // Go keeps the items: the detail asks for this one when it opens.
+    await vi.waitFor(() => expect(within(detail).getByLabelText('Raw JSON')).toHaveTextContent(/"steps":/))
+    expect(fake.App.RowJSON).toHaveBeenLastCalledWith('p-acme', 'v1-zaps', ROWS[1].id)
+    expect(JSON.parse(within(detail).getByLabelText('Raw JSON').textContent ?? '')).toEqual(ROWS[1].raw)
 
     await userEvent.keyboard('{ArrowDown}')
     expect(screen.getByRole('complementary', { name: ROWS[2].cells.title })).toBeInTheDocument()
 
     await userEvent.click(screen.getByRole('button', { name: 'Copy as JSON' }))
-    expect(fake.App.CopyRow).toHaveBeenCalledWith(rowJSON(ROWS[2]))
-    expect(JSON.parse(fake.App.CopyRow.mock.calls[0][0])).toEqual(ROWS[2].raw)
+    expect(fake.App.CopyRows).toHaveBeenCalledWith('p-acme', 'v1-zaps', [ROWS[2].id], false)
 
     await userEvent.click(screen.getByRole('button', { name: /Open in browser/ }))
     expect(fake.App.OpenURL).toHaveBeenCalledWith(ROWS[2].url)
 
     screen.getByRole('grid').focus()
     await userEvent.keyboard('{Control>}c{/Control}')
-    expect(fake.App.CopyRow).toHaveBeenCalledTimes(2)
+    expect(fake.App.CopyRows).toHaveBeenCalledTimes(2)
 
     await userEvent.keyboard('{Escape}')
     expect(screen.queryByRole('complementary')).toBeNull()
@@ -264,11 +266,11 @@ describe('ResourcePanel: a row', () => {
   it('says so when the copy fails', async () => {
     open()
     await firstPage()
-    fake.App.CopyRow.mockRejectedValue('The clipboard is not available.')
+    fake.App.CopyRows.mockRejectedValue('The rows could not be put on the clipboard. Try again.')
     screen.getByRole('grid').focus()
     await userEvent.keyboard('{ArrowDown}{Enter}')
     await userEvent.click(screen.getByRole('button', { name: 'Copy as JSON' }))
-    expect(await screen.findByText('The clipboard is not available.')).toBeInTheDocument()
+    expect(await screen.findByText('The rows could not be put on the clipboard. Try again.')).toBeInTheDocument()
   })
 
   it('shows the raw JSON of the selected row or of all loaded rows', async () => {
@@ -276,7 +278,7 @@ describe('ResourcePanel: a row', () => {
     await firstPage()
     await userEvent.click(screen.getByRole('button', { name: 'JSON' }))
     const pre = screen.getByTestId('json')
-    expect(JSON.parse(pre.textContent ?? '')).toHaveLength(100)
+    await vi.waitFor(() => expect(JSON.parse(pre.textContent ?? '')).toEqual(ROWS.slice(0, 100).map((r) => r.raw)))
     expect(screen.getByRole('button', { name: 'Selected row' })).toBeDisabled()
 
     await userEvent.click(screen.getByRole('button', { name: 'Table' }))
@@ -284,11 +286,25 @@ describe('ResourcePanel: a row', () => {
     await userEvent.keyboard('{ArrowDown}')
     await userEvent.click(screen.getByRole('button', { name: 'JSON' }))
     await userEvent.click(screen.getByRole('button', { name: 'Selected row' }))
-    expect(JSON.parse(screen.getByTestId('json').textContent ?? '')).toEqual(ROWS[0].raw)
-    expect(screen.getByTestId('json').textContent).toBe(rowJSON(ROWS[0]))
+    await vi.waitFor(() => expect(JSON.parse(screen.getByTestId('json').textContent ?? '')).toEqual(ROWS[0].raw))
+    expect(screen.getByTestId('json').textContent).toBe(JSON.stringify(ROWS[0].raw, null, 2))
 
     await userEvent.click(screen.getByRole('button', { name: 'Copy' }))
-    expect(fake.App.CopyRow).toHaveBeenCalledWith(rowJSON(ROWS[0]))
+    expect(fake.App.CopyRows).toHaveBeenCalledWith('p-acme', 'v1-zaps', [ROWS[0].id], false)
+
+    await userEvent.click(screen.getByRole('button', { name: 'All 100 rows' }))
+    await userEvent.click(screen.getByRole('button', { name: 'Copy' }))
+    expect(fake.App.CopyRows).toHaveBeenLastCalledWith('p-acme', 'v1-zaps', ROWS.slice(0, 100).map((r) => r.id), true)
+  })
+
+  it('says so when Go no longer holds the rows it is asked for', async () => {
+    open()
+    await firstPage()
+    await fake.App.ReleaseList('p-acme', 'v1-zaps')
+    screen.getByRole('grid').focus()
+    await userEvent.keyboard('{ArrowDown}{Enter}')
+    const detail = screen.getByRole('complementary', { name: ROWS[0].cells.title })
+    expect(await within(detail).findByText('These rows are no longer loaded. Load the list again, then try again.')).toBeInTheDocument()
   })
 })
 
@@ -457,7 +473,7 @@ describe('ResourcePanel: not available', () => {
   it('explains, offers sign-in when that is what is missing, and fetches nothing', async () => {
     const reason = 'Sign in to see this: Zapier shows it only to a signed-in account.'
     const info = makeResource({ available: false, reason })
-    open(info, { ...signedInProfile(NOW), signedIn: false })
+    open(info, { ...signedInProfile(NOW), signedIn: false, status: 'signed-out' })
     expect(screen.getByTestId('unavailable')).toHaveTextContent(reason)
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }))
     expect(fake.App.SignIn).toHaveBeenCalledWith('p-acme', false)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { installFakeBackend } from '../../test/fakeBackend'
 import { makeRows } from '../../test/fixtures'
 import { browser } from './browse.svelte'
@@ -105,5 +105,54 @@ describe('browser', () => {
     expect(load.wait).toMatchObject({ seconds: 30, reason: 'Rate limited' })
     fake.sendPage({ rows: ROWS.slice(0, 100), total: 300 })
     expect(load.wait).toBeNull()
+  })
+
+  it('reads Go’s array rows under the page’s columns', async () => {
+    const fake = installFakeBackend()
+    const load = browser.get('p1', 'v1-zaps')
+    await load.start(false)
+    fake.emit('resource:page', {
+      jobId: 'job-1',
+      columns: ['title', 'state'],
+      rows: [['7', 'https://zapier.com/editor/7', 'Zap 7', 'on'], ['8', '', 'Zap 8']],
+      fetched: 2,
+      total: 2,
+      done: true,
+    })
+    expect(load.rows).toEqual([
+      { id: '7', url: 'https://zapier.com/editor/7', cells: { title: 'Zap 7', state: 'on' } },
+      { id: '8', url: '', cells: { title: 'Zap 8', state: '' } },
+    ])
+  })
+
+  it('releases the list left, ignoring its late pages, and reopens it on return', async () => {
+    const fake = installFakeBackend()
+    const zaps = browser.get('p1', 'v1-zaps')
+    const apps = browser.get('p1', 'v1-apps')
+    browser.show(zaps)
+    await zaps.start(true)
+    fake.sendPage({ rows: ROWS.slice(0, 100), total: 300 })
+    zaps.filter = 'slack'
+    zaps.selectedId = ROWS[3].id
+
+    browser.show(apps)
+    expect(fake.App.ReleaseList).toHaveBeenCalledWith('p1', 'v1-zaps')
+    expect(zaps.phase).toBe('released')
+    expect(zaps.rows).toHaveLength(0)
+    fake.sendPage({ jobId: 'job-1', rows: ROWS.slice(100, 200), total: 300 }) // sent before Go stopped
+    expect(zaps.rows).toHaveLength(0)
+
+    browser.show(zaps)
+    expect(zaps.phase).toBe('loading')
+    await vi.waitFor(() => expect(fake.App.ReopenList).toHaveBeenCalledWith('p1', 'v1-zaps', {}))
+    await vi.waitFor(() => expect(zaps.jobId).toBe('job-2'))
+    fake.sendPage({ rows: ROWS, total: 300, done: true, hasMore: false })
+    expect(zaps.rows).toHaveLength(300)
+    expect(zaps.complete).toBe(true)
+    expect(zaps.phase).toBe('done')
+    expect(zaps.filter).toBe('slack')
+    expect(zaps.selectedId).toBe(ROWS[3].id)
+    // Apps was never loaded: nothing to release.
+    expect(fake.App.ReleaseList).toHaveBeenCalledTimes(1)
   })
 })

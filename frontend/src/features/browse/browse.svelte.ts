@@ -1,7 +1,12 @@
-// What has been loaded of each resource, per profile, for as long as the app runs:
-// switching to Account and back, or to another resource, keeps the rows, the filter
-// and the selection. Go does the fetching; this starts and cancels its jobs and
-// follows their "resource:*" events.
+// What has been loaded of each resource, per profile, for as long as the app runs.
+// Go does the fetching and keeps the items as the API sent them; this starts and
+// cancels its jobs, follows their "resource:*" events, and asks Go for the items'
+// JSON (detail, JSON view, Copy) by row id.
+//
+// One list is shown at a time. Moving to another list releases the one left (its
+// rows go, here and in Go; its filter, sort and selection stay) and coming back
+// reopens it: Go shows again the rows this session loaded whole, from the copy saved
+// on disk, or fetches the first page. Switching to Account and back keeps the rows.
 //
 // Each job starts from the first page. Its first page replaces the rows shown so far
 // (so the table never empties while a reload runs); later pages are appended. Go may
@@ -11,8 +16,11 @@ import { backend, errorMessage, onResourceError, onResourcePage, onResourceWait 
 import type { ResourceError, ResourceErrorKind, ResourceInfo, ResourcePage, ResourceWait, Row } from '../../lib/api/types'
 import type { Sort } from './resources'
 
-/** idle: nothing asked yet; loading: a job runs; done, failed, cancelled: how the last one ended. */
-export type LoadPhase = 'idle' | 'loading' | 'done' | 'failed' | 'cancelled'
+/**
+ * idle: nothing asked yet; loading: a job runs; done, failed, cancelled: how the last
+ * one ended; released: the operator moved to another list and the rows went.
+ */
+export type LoadPhase = 'idle' | 'loading' | 'done' | 'failed' | 'cancelled' | 'released'
 
 export type LoadProblem = { kind: ResourceErrorKind; message: string; scope: string }
 
@@ -72,6 +80,17 @@ export class ResourceLoad {
   async start(all: boolean, params: Record<string, string> = this.params): Promise<void> {
     if (this.loading && this.jobId) await this.cancel()
     this.params = { ...params }
+    this.#begin(all)
+    await browser.run(this, all ? 'all' : 'first')
+  }
+
+  /** Shows a released list again (Browser.show): Go's saved rows of this session, or the first page. */
+  async reopen(): Promise<void> {
+    this.#begin(false)
+    await browser.run(this, 'reopen')
+  }
+
+  #begin(all: boolean) {
     this.phase = 'loading'
     this.all = all
     this.fetched = 0
@@ -81,7 +100,44 @@ export class ResourceLoad {
     this.jobId = ''
     this.#replaceOnNextPage = true
     this.#cancelOnAccept = false
-    await browser.run(this, all)
+  }
+
+  /**
+   * Lets go of the rows (the operator moved to another list): here, and in Go, which
+   * also stops their fetch. The filter, sort, selection and views stay for reopen.
+   */
+  release(): void {
+    if (this.phase === 'idle' || this.phase === 'released') return
+    this.jobId = '' // late events of the job are ignored
+    this.rows = []
+    this.total = null
+    this.fetched = 0
+    this.phase = 'released'
+    this.complete = false
+    this.fromCache = false
+    this.asOf = null
+    this.wait = null
+    this.problem = null
+    this.cancelling = false
+    this.#cancelOnAccept = false
+    backend.releaseList(this.profileId, this.resourceId).catch(() => {
+      // Go forgets the list when the next one is released or the app closes: nothing to tell.
+    })
+  }
+
+  /** One row's item as the API sent it, indented JSON, from Go. */
+  rowJSON(id: string): Promise<string> {
+    return backend.rowJSON(this.profileId, this.resourceId, id)
+  }
+
+  /** The items of some rows as an indented JSON array, from Go. */
+  rowsJSON(ids: string[]): Promise<string> {
+    return backend.rowsJSON(this.profileId, this.resourceId, ids)
+  }
+
+  /** Go puts the items on the clipboard: one row as an object, several as an array. */
+  copyRows(ids: string[], asArray: boolean): Promise<void> {
+    return backend.copyRows(this.profileId, this.resourceId, ids, asArray)
   }
 
   /** Asks Go to stop the running job. The rows loaded so far stay. */
@@ -109,6 +165,11 @@ export class ResourceLoad {
 
   /** Go accepted the job. */
   accepted(jobId: string): void {
+    if (this.phase === 'released') {
+      // Released while Go was starting it: nobody shows its rows.
+      backend.cancelFetch(jobId).catch(() => {})
+      return
+    }
     this.jobId = jobId
     if (this.#cancelOnAccept) {
       this.#cancelOnAccept = false
@@ -121,6 +182,7 @@ export class ResourceLoad {
 
   /** Go refused to start it. */
   refused(err: unknown): void {
+    if (this.phase === 'released') return
     this.phase = 'failed'
     this.problem = { kind: 'other', message: errorMessage(err), scope: '' }
   }
@@ -190,11 +252,27 @@ class Browser {
     return load
   }
 
-  async run(load: ResourceLoad, all: boolean): Promise<void> {
+  #shown: ResourceLoad | null = null
+
+  /**
+   * The operator now sees this list: the one shown before is released, and this one,
+   * if it was released, reopened.
+   */
+  show(load: ResourceLoad): void {
+    if (this.#shown && this.#shown !== load) this.#shown.release()
+    this.#shown = load
+    if (load.phase === 'released') void load.reopen()
+  }
+
+  async run(load: ResourceLoad, how: 'first' | 'all' | 'reopen'): Promise<void> {
     this.#subscribe()
     this.#calls++
     try {
-      const jobId = await backend.fetchResource(load.profileId, load.resourceId, all, { ...load.params })
+      const params = { ...load.params }
+      const jobId =
+        how === 'reopen'
+          ? await backend.reopenList(load.profileId, load.resourceId, params)
+          : await backend.fetchResource(load.profileId, load.resourceId, how === 'all', params)
       load.accepted(jobId)
       this.#jobs.set(jobId, load)
       const early = this.#early.filter((x) => this.#jobOf(x) === jobId)
@@ -237,6 +315,7 @@ class Browser {
     this.chosen = {}
     this.#loads.clear()
     this.#jobs.clear()
+    this.#shown = null
     this.#early = []
     this.#calls = 0
     this.#subscribed = false

@@ -9,13 +9,12 @@ import {
   naturalWidths,
   nextSort,
   problemWords,
-  rowJSON,
   rowName,
   shortReason,
   sortRows,
 } from './resources'
 
-const row = (id: string, cells: Record<string, string>): Row => ({ id, cells, url: '', raw: { id } })
+const row = (id: string, cells: Record<string, string>): Row => ({ id, cells, url: '' })
 
 describe('filterRows', () => {
   const rows = [
@@ -100,12 +99,6 @@ describe('columns', () => {
 })
 
 describe('rows as text', () => {
-  it('copies the item as Zapier sent it, indented', () => {
-    const r: Row = { id: '7', cells: { title: 'T' }, url: '', raw: { id: 7, nested: { a: [1] } } }
-    expect(rowJSON(r)).toBe(JSON.stringify({ id: 7, nested: { a: [1] } }, null, 2))
-    expect(rowJSON({ ...r, raw: null })).toBe(JSON.stringify({ title: 'T' }, null, 2))
-  })
-
   it('names a row by its first column, else its id', () => {
     const cols = [{ key: 'title', title: 'Title' }]
     expect(rowName(row('9', { title: ' Hello ' }), cols)).toBe('Hello')

@@ -174,20 +174,6 @@ export function columnTemplate(natural: number[], width = 0): string {
   return ['minmax(160px, 1fr)', ...widths.map((w) => `${w}px`)].join(' ')
 }
 
-/** What "Copy as JSON" puts on the clipboard: the item as the API sent it, indented. */
-export function rowJSON(row: Row): string {
-  return JSON.stringify(row.raw ?? row.cells, null, 2)
-}
-
-/** The same for many rows: a JSON array. */
-export function rowsJSON(rows: Row[]): string {
-  return JSON.stringify(
-    rows.map((r) => r.raw ?? r.cells),
-    null,
-    2,
-  )
-}
-
 /** The words that name a row: its first column, else its id. */
 export function rowName(row: Row, columns: Column[]): string {
   const first = columns[0] ? row.cells[columns[0].key] : ''

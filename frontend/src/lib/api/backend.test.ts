@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { FAKE_MASKED, FAKE_TOKEN, installFakeBackend } from '../../test/fakeBackend'
 import { makeProfile } from '../../test/fixtures'
-import { makeResource } from '../../test/fixtures'
+import { makeResource, makeRows } from '../../test/fixtures'
 import {
   backend,
   errorMessage,
@@ -85,6 +85,7 @@ describe('resources', () => {
     const fake = installFakeBackend()
     expect(await backend.fetchResource('p1', 'v2-actions', true, { app: 'slack' })).toBe('job-1')
     await backend.cancelFetch('job-1')
+    fake.sendPage({ rows: makeRows(1) })
     await backend.copyRows('p1', 'v2-actions', ['1'], false)
     expect(fake.App.FetchResource).toHaveBeenCalledWith('p1', 'v2-actions', true, { app: 'slack' })
     expect(fake.App.CancelFetch).toHaveBeenCalledWith('job-1')
@@ -123,7 +124,7 @@ describe('resources', () => {
     expect(seen.mock.calls[1][0].hasMore).toBe(false)
     expect(seen.mock.calls[2][0].hasMore).toBe(false)
     const page: ResourcePage = seen.mock.calls[0][0]
-    expect(page.rows).toEqual([{ id: '7', cells: { title: 'A', count: '3', gone: '' }, url: '', raw: null }])
+    expect(page.rows).toEqual([{ id: '7', cells: { title: 'A', count: '3', gone: '' }, url: '' }])
     expect(page).toMatchObject({ total: null, done: true, hasMore: true, fromCache: true, asOf: '2025-03-04T13:00:00Z' })
   })
 

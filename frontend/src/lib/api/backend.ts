@@ -315,7 +315,7 @@ function row(v: unknown): Row | null {
     const c = cells[k]
     text[k] = c === null || c === undefined ? '' : String(c)
   }
-  return { id: String(o.id), cells: text, url: str(o.url), raw: o.raw ?? null }
+  return { id: String(o.id), cells: text, url: str(o.url) }
 }
 
 // A row arrives as an array, [id, url, ...cells in the order of the page's columns]: the

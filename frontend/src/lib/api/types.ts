@@ -116,8 +116,6 @@ export type Row = {
   cells: Record<string, string>
   /** The item's page on the web, "" when none. */
   url: string
-  /** The item exactly as the API sent it, when the page has it; Go keeps it otherwise (desktop.Browse). */
-  raw?: unknown
 }
 
 /** "resource:page": the next rows of a job (only the new ones), or a saved result. */

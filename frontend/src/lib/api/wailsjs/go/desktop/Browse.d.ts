@@ -17,5 +17,3 @@ export function ReopenList(arg1:string,arg2:string,arg3:Record<string, string>):
 export function RowJSON(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function RowsJSON(arg1:string,arg2:string,arg3:Array<string>):Promise<string>;
-
-export function Stop():Promise<void>;

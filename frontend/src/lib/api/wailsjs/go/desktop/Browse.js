@@ -33,7 +33,3 @@ export function RowJSON(arg1, arg2, arg3) {
 export function RowsJSON(arg1, arg2, arg3) {
   return window['go']['desktop']['Browse']['RowsJSON'](arg1, arg2, arg3);
 }
-
-export function Stop() {
-  return window['go']['desktop']['Browse']['Stop']();
-}
