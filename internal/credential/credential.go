@@ -213,6 +213,12 @@ func (s *Store) RemoveAll(ctx context.Context, profileID string) error {
 	return s.delete(ctx, vault.ClientSecretUser(profileID))
 }
 
+// RemoveClientSecret removes the profile's client secret; a missing one is
+// no error. The tokens stay.
+func (s *Store) RemoveClientSecret(ctx context.Context, profileID string) error {
+	return s.delete(ctx, vault.ClientSecretUser(profileID))
+}
+
 // SaveClientSecret stores the profile's client secret, replacing any other.
 func (s *Store) SaveClientSecret(ctx context.Context, profileID string, secret oauth.ClientSecret) error {
 	if secret == "" {

@@ -45,6 +45,10 @@ func ParseGrant(s string) (Grant, error) {
 type Flow interface {
 	// AuthorizeURL is the provider's sign-in page for this attempt.
 	AuthorizeURL() string
+	// State is this attempt's state, for a relay that must tell its reply
+	// from any other request (internal/loopback). It is no secret from
+	// the provider: AuthorizeURL carries it.
+	State() string
 	// Finish turns the redirect address into tokens, or says why it
 	// cannot. It checks the state, never the address itself (that is
 	// Matcher's job).
@@ -77,6 +81,9 @@ func NewImplicitFlow(r Request) (*ImplicitFlow, error) {
 
 // AuthorizeURL returns the authorize address, with response_type=token.
 func (f *ImplicitFlow) AuthorizeURL() string { return f.url }
+
+// State returns the attempt's state.
+func (f *ImplicitFlow) State() string { return f.state.String() }
 
 // Finish is ParseRedirect with this attempt's state.
 func (f *ImplicitFlow) Finish(_ context.Context, redirectURL string) (Token, error) {
@@ -129,6 +136,9 @@ func NewCodeFlow(r Request, endpoint TokenEndpoint) (*CodeFlow, error) {
 // AuthorizeURL returns the authorize address, with response_type=code and
 // the PKCE challenge.
 func (f *CodeFlow) AuthorizeURL() string { return f.url }
+
+// State returns the attempt's state.
+func (f *CodeFlow) State() string { return f.state.String() }
 
 // Finish reads the code with ParseCodeRedirect and trades it at the token
 // endpoint. Scopes the token endpoint leaves out are taken to be the ones

@@ -46,5 +46,10 @@ func ProfileCache(profileID string) string { return filepath.Join(Cache(), profi
 // State is $XDG_STATE_HOME/partnerdesk: the log.
 func State() string { return filepath.Join(xdg.StateHome, app) }
 
+// Locks is where the app and the commands take the locks they share, such
+// as the one that lets a single process renew a profile's token at a time
+// (internal/credential): $XDG_STATE_HOME/partnerdesk/locks.
+func Locks() string { return filepath.Join(State(), "locks") }
+
 // All are Partnerdesk's folders, for leaving the computer clean.
 func All() []string { return []string{Data(), Cache(), State(), Config()} }

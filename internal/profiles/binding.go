@@ -36,10 +36,12 @@ func BindingChanges(old, changed Profile) []string {
 // DropsClientSecret reports whether changing old into changed makes old's
 // client secret useless, so it must be removed from the keychain: a
 // code-grant profile whose client ID or token URL changes (a secret belongs
-// to one client, and is sent only to the token URL it was given for).
+// to one client, and is sent only to the token URL it was given for), or
+// that no longer uses the code grant.
 func DropsClientSecret(old, changed Profile) bool {
 	return old.EffectiveGrant() == oauth.GrantCode &&
-		(old.ClientID != changed.ClientID || old.EffectiveTokenURL() != changed.EffectiveTokenURL())
+		(changed.EffectiveGrant() != oauth.GrantCode ||
+			old.ClientID != changed.ClientID || old.EffectiveTokenURL() != changed.EffectiveTokenURL())
 }
 
 // SignedOutReason is what the profile card says after a sign-out caused by

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 )
@@ -12,10 +13,12 @@ import (
 // Access is what a profile holds to call the API with, as far as its
 // metadata tells, without asking the keychain: its client ID, whether it has
 // a token that is neither expired nor known to be rejected, and the scopes
-// that token was granted.
+// that token was granted. A code-grant profile's expired token counts: it
+// is renewed before use.
 func Access(p profiles.Profile, now time.Time) partnerapi.Access {
 	a := partnerapi.Access{ClientID: p.ClientID}
-	if p.Token.SignedIn && !p.Token.Invalid && !p.Token.Expired(now) {
+	renewable := p.EffectiveGrant() == oauth.GrantCode
+	if p.Token.SignedIn && !p.Token.Invalid && (renewable || !p.Token.Expired(now)) {
 		a.Token = true
 		a.Scopes = p.Token.Scopes
 	}
@@ -26,6 +29,8 @@ func Access(p profiles.Profile, now time.Time) partnerapi.Access {
 // does (see [partnerapi.Endpoint.Check]): with the profile's token, from
 // the keychain, when the endpoint takes one and the token fits it, else
 // with the profile's client_id. It also returns which credential that is.
+// A code-grant profile's client asks for its token before each request,
+// so it is renewed when it is about to expire or the API rejects it.
 // An endpoint the profile cannot call fails with an error wrapping
 // partnerapi.ErrNeedsToken, or a *partnerapi.ScopeError.
 func (s *Service) APIClient(ctx context.Context, p profiles.Profile, ep partnerapi.Endpoint) (*partnerapi.Client, partnerapi.Credential, error) {
@@ -38,7 +43,9 @@ func (s *Service) APIClient(ctx context.Context, p profiles.Profile, ep partnera
 		return nil, sent, err
 	}
 	c := &partnerapi.Client{BaseURL: base, ClientID: p.ClientID, HTTP: s.HTTP}
-	if sent == partnerapi.CredentialToken {
+	if sent == partnerapi.CredentialToken && p.EffectiveGrant() == oauth.GrantCode {
+		c.Tokens = s.tokenSource(p)
+	} else if sent == partnerapi.CredentialToken {
 		token, _, err := s.Token(ctx, p.ID)
 		if err != nil {
 			return nil, sent, err

@@ -26,17 +26,17 @@ var ErrNotTheRedirect = oauth.ErrNotRedirectURI
 // the browser (internal/loopback). For other redirect URIs it returns
 // loopback.ErrNotLoopback; use BeginPaste.
 func (s *Service) SignInWithBrowser(ctx context.Context, nameOrID string, opts Options) (profiles.Profile, error) {
-	a, err := s.begin(nameOrID, opts.Force)
+	a, err := s.begin(ctx, nameOrID, opts.Force)
 	if err != nil {
 		return profiles.Profile{}, err
 	}
-	receiver, err := loopback.Listen(a.profile.RedirectURI, a.state.String())
+	receiver, err := loopback.Listen(a.profile.RedirectURI, a.flow.State())
 	if err != nil {
 		return a.profile, err
 	}
 	defer receiver.Close()
 
-	if err := s.openBrowser(a.url); err != nil {
+	if err := s.openBrowser(a.flow.AuthorizeURL()); err != nil {
 		return a.profile, err
 	}
 	s.progress(StageBrowser)
@@ -74,7 +74,9 @@ type PasteAttempt struct {
 // BeginPaste starts a paste attempt and opens the authorize page in the
 // system browser.
 func (s *Service) BeginPaste(nameOrID string, force bool) (*PasteAttempt, error) {
-	a, err := s.begin(nameOrID, force)
+	// The keychain has its own time-out (a code-grant profile's client
+	// secret is read here).
+	a, err := s.begin(context.Background(), nameOrID, force)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,7 @@ func (s *Service) BeginPaste(nameOrID string, force bool) (*PasteAttempt, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.openBrowser(a.url); err != nil {
+	if err := s.openBrowser(a.flow.AuthorizeURL()); err != nil {
 		return nil, err
 	}
 	s.progress(StageBrowser)
@@ -91,7 +93,7 @@ func (s *Service) BeginPaste(nameOrID string, force bool) (*PasteAttempt, error)
 
 // AuthorizeURL is the page the operator signs in on, for when the browser
 // did not open by itself.
-func (p *PasteAttempt) AuthorizeURL() string { return p.a.url }
+func (p *PasteAttempt) AuthorizeURL() string { return p.a.flow.AuthorizeURL() }
 
 // Profile is the profile signing in.
 func (p *PasteAttempt) Profile() profiles.Profile { return p.a.profile }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/paths"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/vault"
@@ -16,22 +17,23 @@ func CacheDir(profileID string) string {
 	return paths.ProfileCache(profileID)
 }
 
-// Remove deletes a profile and everything that belongs to it: its token,
-// its sign-in session and its cached results. The token goes first: if the
-// keychain cannot be reached the profile stays, so the operator can retry
-// rather than leave a token behind with no profile to find it by. A
-// profile that is not signed in holds no token, so the keychain is not
-// asked (it may be out of reach, or locked and asking for its password).
-// With keepToken the keychain is not asked either and the token stays
-// there: for an operator who chose that because the keychain is out of
-// reach.
+// Remove deletes a profile and everything that belongs to it: its tokens
+// (access and refresh), its client secret, its sign-in session and its
+// cached results. The keychain entries go first: if the keychain cannot be
+// reached the profile stays, so the operator can retry rather than leave a
+// token behind with no profile to find it by. A profile that is not signed
+// in and does not use the code grant holds nothing in the keychain, so the
+// keychain is not asked (it may be out of reach, or locked and asking for
+// its password). With keepToken the keychain is not asked either and its
+// entries stay there: for an operator who chose that because the keychain
+// is out of reach.
 func (s *Service) Remove(ctx context.Context, nameOrID string, keepToken bool) (profiles.Profile, error) {
 	p, err := s.profile(nameOrID)
 	if err != nil {
 		return p, err
 	}
-	if p.Token.SignedIn && !keepToken {
-		if err := s.Vault.Delete(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
+	if HoldsKeychainEntries(p) && !keepToken {
+		if err := s.credentials().RemoveAll(ctx, p.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
 			return p, &TokenKeptError{Profile: p, Err: err}
 		}
 	}
@@ -45,6 +47,13 @@ func (s *Service) Remove(ctx context.Context, nameOrID string, keepToken bool) (
 		return err
 	})
 	return p, err
+}
+
+// HoldsKeychainEntries reports whether the profile may have entries in the
+// keychain: a token (it is signed in) or a client secret (it uses the code
+// grant).
+func HoldsKeychainEntries(p profiles.Profile) bool {
+	return p.Token.SignedIn || p.EffectiveGrant() == oauth.GrantCode
 }
 
 // TokenKeptError: a signed-in profile was not removed because its token

@@ -1,10 +1,19 @@
 // Package signin signs a profile in, checks its token, and signs it out.
 //
-// One sign-in attempt: a fresh state, the authorize URL, the sign-in window,
-// the redirect parsed and validated (internal/oauth), the token into the
-// keychain, the non-secret metadata into the profile, then a live call to
-// /v1/profiles/me to record who signed in. The package holds no token longer
-// than one call and never writes it anywhere but the vault.
+// One sign-in attempt: the flow of the profile's grant (internal/oauth: a
+// fresh state, and for the code grant PKCE and the client secret from the
+// keychain), the authorize URL in the sign-in window (or the system
+// browser, through the loopback relay or a pasted address: the same for
+// both grants), the redirect checked by the flow (for the code grant, its
+// code traded at the token URL), the credential into the keychain
+// (internal/credential), the non-secret metadata into the profile, then a
+// live call to /v1/profiles/me to record who signed in. The package holds
+// no token or secret longer than one call and never writes one anywhere but
+// the vault.
+//
+// A code-grant profile's token is renewed without a window
+// (credential.Source, through Token, Renew and APIClient); a refresh token
+// the provider refuses signs the profile out, and its token facts say so.
 //
 // It does not show anything itself: the window is passed in, and progress is
 // reported through a callback the GUI or the CLI turns into words.
@@ -19,6 +28,7 @@ import (
 	"os"
 	"time"
 
+	"partnerdesk/internal/credential"
 	"partnerdesk/internal/logging"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
@@ -62,6 +72,9 @@ type Service struct {
 	HTTP      *http.Client      // nil: partnerapi's default
 	Now       func() time.Time  // nil: time.Now
 	Progress  func(stage Stage) // may be nil
+	// RenewWait, if not nil, is called when a renewal of a code-grant
+	// token waits for another Partnerdesk renewing the same profile.
+	RenewWait func()
 }
 
 // Options tune one attempt.
@@ -109,17 +122,20 @@ func WebDataDir(profileID string) string {
 	return paths.WebData(profileID)
 }
 
-// attempt is one sign-in under way: its profile, its state, and the
-// authorize URL carrying that state.
+// attempt is one sign-in under way: its profile and its flow (the state,
+// and for the code grant the PKCE verifier and the token endpoint).
 type attempt struct {
 	profile profiles.Profile
 	apiBase string
-	state   *oauth.State
-	url     string
+	flow    oauth.Flow
 }
 
-// begin prepares an attempt: a fresh state and the authorize URL.
-func (s *Service) begin(nameOrID string, force bool) (*attempt, error) {
+// begin prepares an attempt with the flow of the profile's grant. Both
+// grants are caught the same way (window, loopback relay or paste); only
+// the flow knows how to read the answer. A code-grant profile needs its
+// client secret from the keychain: without one it is a
+// *NoClientSecretError.
+func (s *Service) begin(ctx context.Context, nameOrID string, force bool) (*attempt, error) {
 	p, err := s.profile(nameOrID)
 	if err != nil {
 		return nil, err
@@ -128,26 +144,35 @@ func (s *Service) begin(nameOrID string, force bool) (*attempt, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := oauth.NewState()
-	if err != nil {
-		return nil, err
-	}
 	prompt := oauth.PromptAuto
 	if force {
 		prompt = oauth.PromptForce
 	}
-	authURL, err := oauth.Request{
+	req := oauth.Request{
 		AuthorizeURL: authorizeURL,
 		ClientID:     p.ClientID,
 		RedirectURI:  p.RedirectURI,
 		Scopes:       p.Scopes,
 		Prompt:       prompt,
-		State:        state.String(),
-	}.URL()
-	if err != nil {
-		return nil, err
 	}
-	return &attempt{profile: p, apiBase: apiBase, state: state, url: authURL}, nil
+	var flow oauth.Flow
+	switch p.EffectiveGrant() {
+	case oauth.GrantCode:
+		endpoint, err := s.tokenEndpoint(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		flow, err = oauth.NewCodeFlow(req, endpoint)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		flow, err = oauth.NewImplicitFlow(req)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &attempt{profile: p, apiBase: apiBase, flow: flow}, nil
 }
 
 // SignIn runs one attempt in the sign-in window for the profile with the
@@ -155,13 +180,13 @@ func (s *Service) begin(nameOrID string, force bool) (*attempt, error) {
 // after the token was stored returns the saved profile and an error
 // wrapping ErrVerifyFailed.
 func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (profiles.Profile, error) {
-	a, err := s.begin(nameOrID, opts.Force)
+	a, err := s.begin(ctx, nameOrID, opts.Force)
 	if err != nil {
 		return profiles.Profile{}, err
 	}
 	s.progress(StageOpening)
 	windowOpts := window.Options{
-		AuthorizeURL: a.url,
+		AuthorizeURL: a.flow.AuthorizeURL(),
 		RedirectURI:  a.profile.RedirectURI,
 		DataDir:      WebDataDir(a.profile.ID),
 		Timeout:      opts.Timeout,
@@ -181,25 +206,28 @@ func (s *Service) SignIn(ctx context.Context, nameOrID string, opts Options) (pr
 	return s.finish(ctx, a, redirect)
 }
 
-// finish judges the redirect of an attempt, stores the token, records its
-// facts and checks who signed in.
+// finish judges the redirect of an attempt (for the code grant: trades its
+// code at the token endpoint), stores the credential, records its facts and
+// checks who signed in.
 func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (profiles.Profile, error) {
 	p := a.profile
 	redirected := time.Now()
-	tok, err := oauth.ParseRedirect(redirect, a.state, p.Scopes)
+	tok, err := a.flow.Finish(ctx, redirect)
 	if err != nil {
 		return p, err
 	}
-	logging.AddSecret(tok.AccessToken) // scrubbed from the log in any form, from now on
+	// Scrubbed from the log in any form, from now on.
+	logging.AddSecret(tok.AccessToken)
+	logging.AddSecret(tok.RefreshToken)
 
 	s.progress(StageStoring)
+	obtained := s.now()
 	keychainStart := time.Now()
-	if err := s.Vault.Set(ctx, p.ID, tok.AccessToken); err != nil {
+	if err := s.credentials().Save(ctx, p.ID, credential.FromToken(p.EffectiveGrant(), tok, obtained)); err != nil {
 		return p, err
 	}
 	// For `make bench` (PARTNERDESK_DEBUG=1): durations only, never the token.
 	slog.Debug("token stored", "redirect_to_stored_ms", time.Since(redirected).Seconds()*1000, "keychain_ms", time.Since(keychainStart).Seconds()*1000)
-	obtained := s.now()
 	var saved profiles.Profile
 	err = s.Profiles.Update(func(f *profiles.File) error {
 		now, ok := f.Find(p.ID)
@@ -220,13 +248,14 @@ func (s *Service) finish(ctx context.Context, a *attempt, redirect string) (prof
 	if err != nil {
 		if errors.Is(err, ErrSettingsChanged) {
 			// Issued for the old settings: it must not go to the new ones.
-			s.Vault.Delete(ctx, p.ID)
+			s.credentials().SignOut(ctx, p.ID)
 		}
 		return p, err
 	}
 
 	s.progress(StageVerifying)
-	verified, err := s.check(ctx, saved, a.apiBase, tok.AccessToken)
+	client := &partnerapi.Client{BaseURL: a.apiBase, Token: tok.AccessToken, HTTP: s.HTTP}
+	verified, err := s.check(ctx, saved, client)
 	if err != nil {
 		return verified, fmt.Errorf("%w: %w", ErrVerifyFailed, err)
 	}
@@ -261,10 +290,10 @@ func (s *Service) updateToken(id string, change func(*profiles.TokenMeta)) (prof
 	return saved, err
 }
 
-// check asks the API who the token belongs to and records the answer. A
-// rejected token is marked invalid: the operator is offered to sign in again.
-func (s *Service) check(ctx context.Context, p profiles.Profile, apiBase, token string) (profiles.Profile, error) {
-	client := partnerapi.Client{BaseURL: apiBase, Token: token, HTTP: s.HTTP}
+// check asks the API who the token belongs to, through client, and records
+// the answer. A rejected token is marked invalid: the operator is offered to
+// sign in again.
+func (s *Service) check(ctx context.Context, p profiles.Profile, client *partnerapi.Client) (profiles.Profile, error) {
 	me, apiErr := client.Me(ctx)
 	checked := s.now()
 	saved, err := s.updateToken(p.ID, func(m *profiles.TokenMeta) {
@@ -289,38 +318,29 @@ func (s *Service) check(ctx context.Context, p profiles.Profile, apiBase, token 
 }
 
 // Verify checks the stored token of a profile live and records the result.
+// A code-grant profile's token is renewed first when it is about to expire,
+// and once more if the API rejects it.
 func (s *Service) Verify(ctx context.Context, nameOrID string) (profiles.Profile, error) {
 	p, err := s.profile(nameOrID)
 	if err != nil {
 		return p, err
 	}
-	token, err := s.Vault.Get(ctx, p.ID)
-	if err != nil {
-		return p, err
-	}
-	logging.AddSecret(token)
 	_, apiBase, err := s.endpoints(p)
 	if err != nil {
 		return p, err
 	}
-	return s.check(ctx, p, apiBase, token)
+	client := &partnerapi.Client{BaseURL: apiBase, HTTP: s.HTTP}
+	if p.EffectiveGrant() == oauth.GrantCode {
+		client.Tokens = s.tokenSource(p)
+	} else if client.Token, err = s.Vault.Get(ctx, p.ID); err != nil {
+		return p, err
+	}
+	logging.AddSecret(client.Token)
+	return s.check(ctx, p, client)
 }
 
-// Token returns a profile's stored token, for the operator who asked for it.
-func (s *Service) Token(ctx context.Context, nameOrID string) (string, profiles.Profile, error) {
-	p, err := s.profile(nameOrID)
-	if err != nil {
-		return "", p, err
-	}
-	token, err := s.Vault.Get(ctx, p.ID)
-	if err == nil {
-		logging.AddSecret(token)
-	}
-	return token, p, err
-}
-
-// SignOut deletes a profile's token from the keychain, clears the provider
-// session of its sign-in window, and forgets the token's metadata. Zapier
+// SignOut deletes a profile's access and refresh tokens from the keychain
+// (its client secret stays), clears the provider session of its sign-in window, and forgets the token's metadata. Zapier
 // offers no revocation: the token itself stays valid until it expires.
 func (s *Service) SignOut(ctx context.Context, nameOrID string) (profiles.Profile, error) {
 	p, err := s.profile(nameOrID)
@@ -333,11 +353,11 @@ func (s *Service) SignOut(ctx context.Context, nameOrID string) (profiles.Profil
 	return s.updateToken(p.ID, func(m *profiles.TokenMeta) { *m = profiles.TokenMeta{} })
 }
 
-// dropToken deletes a profile's token from the keychain and clears the
-// provider session of its sign-in window; the caller forgets the token's
-// metadata.
+// dropToken deletes a profile's refresh and access tokens from the
+// keychain and clears the provider session of its sign-in window; the
+// caller forgets the token's metadata. The client secret stays.
 func (s *Service) dropToken(ctx context.Context, profileID string) error {
-	if err := s.Vault.Delete(ctx, profileID); err != nil && !isNotFound(err) {
+	if err := s.credentials().SignOut(ctx, profileID); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(WebDataDir(profileID)); err != nil {

@@ -25,6 +25,11 @@ var ErrSignedInMeanwhile = errors.New("the profile was signed in while its setti
 // When that sign-out fails, nothing is changed; when the profile is signed
 // in again meanwhile, the change is refused (ErrSignedInMeanwhile).
 // signedOut reports that the token was dropped.
+//
+// A client secret belongs to one client and goes to one token URL: when a
+// code-grant profile's client ID or token URL changes, or it stops using the
+// code grant (profiles.DropsClientSecret), the secret is removed from the
+// keychain too, before anything is saved.
 func (s *Service) Update(ctx context.Context, nameOrID string, change func(*profiles.Profile)) (saved profiles.Profile, signedOut bool, err error) {
 	old, err := s.profile(nameOrID)
 	if err != nil {
@@ -42,6 +47,11 @@ func (s *Service) Update(ctx context.Context, nameOrID string, change func(*prof
 			return old, false, fmt.Errorf("sign out before the %s changes: %w", changes[0], err)
 		}
 		signedOut = true
+	}
+	if profiles.DropsClientSecret(old, next) {
+		if err := s.credentials().RemoveClientSecret(ctx, old.ID); err != nil {
+			return old, signedOut, fmt.Errorf("remove the client secret before the profile changes: %w", err)
+		}
 	}
 	err = s.Profiles.Update(func(f *profiles.File) error {
 		p, ok := f.Find(old.ID)

@@ -182,7 +182,8 @@ func TestUpdateRefusesWhatTheOperatorCouldNotHaveTyped(t *testing.T) {
 }
 
 // signingVault signs the profile in again (as another window or process
-// would) right after its token was deleted.
+// would) right after its access token was deleted (the user "<id>"; the
+// refresh token's "<id>/refresh" goes first).
 type signingVault struct {
 	memVault
 	store *profiles.Store
@@ -191,7 +192,10 @@ type signingVault struct {
 func (v *signingVault) Delete(ctx context.Context, id string) error {
 	err := v.memVault.Delete(ctx, id)
 	v.store.Update(func(f *profiles.File) error {
-		p, _ := f.Find(id)
+		p, ok := f.Find(id)
+		if !ok {
+			return nil
+		}
 		later := p.Token.ObtainedAt.Add(time.Minute)
 		p.Token = profiles.TokenMeta{SignedIn: true, ObtainedAt: &later}
 		return nil
