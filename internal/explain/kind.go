@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 
+	"partnerdesk/internal/credential"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
@@ -41,12 +43,20 @@ func Classify(err error) Kind {
 		scopeErr    *partnerapi.ScopeError
 		netErr      *partnerapi.NetworkError
 		gaveUp      *partnerapi.GaveUpError
+		tokenErr    *oauth.TokenError
 	)
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, credential.ErrSignedOut):
+		// Before the token endpoint's errors: a refused refresh token
+		// (invalid_grant) means signed out, whatever else it wraps.
+		return KindNotSignedIn
 	case errors.Is(err, profiles.ErrUnknown), errors.Is(err, profiles.ErrAmbiguous),
-		errors.Is(err, profiles.ErrExists), errors.Is(err, profiles.ErrInvalid):
+		errors.Is(err, profiles.ErrExists), errors.Is(err, profiles.ErrInvalid),
+		errors.Is(err, oauth.ErrNoClientSecret), errors.Is(err, signin.ErrNotCodeGrant):
+		// A code-grant profile without its client secret is settings to
+		// complete: `profile add NAME --update --client-secret-stdin`.
 		return KindUsage
 	case errors.Is(err, oauth.ErrDeclined), errors.Is(err, window.ErrCancelled):
 		return KindDeclined
@@ -64,9 +74,10 @@ func Classify(err error) Kind {
 		return KindMissingScope
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests:
 		return KindRateLimited
-	case errors.As(err, &netErr):
+	case errors.As(err, &netErr), errors.As(err, &tokenErr) && tokenErr.Kind == oauth.TokenUnreachable:
 		return KindOffline
-	case errors.As(err, &gaveUp), errors.As(err, &apiErr) && apiErr.Status >= 500:
+	case errors.As(err, &gaveUp), errors.As(err, &apiErr) && apiErr.Status >= 500,
+		errors.As(err, &tokenErr) && tokenErr.Kind == oauth.TokenServerTrouble:
 		return KindServer
 	}
 	return KindOther

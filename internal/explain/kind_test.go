@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"partnerdesk/internal/credential"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
@@ -37,6 +38,14 @@ func TestClassifySortsEachErrorByWhatTheOperatorCanDo(t *testing.T) {
 		{&partnerapi.APIError{Status: 429}, KindRateLimited},
 		{&partnerapi.NetworkError{Host: "api.zapier.com", Err: errors.New("reset")}, KindOffline},
 		{&partnerapi.APIError{Status: 502}, KindServer},
+		{&credential.SignedOutError{Profile: "acme", Reason: credential.RefreshRefused,
+			Err: &oauth.TokenError{Op: "refresh", Kind: oauth.TokenRefused, Code: "invalid_grant"}}, KindNotSignedIn},
+		{&credential.SignedOutError{Profile: "acme", Reason: credential.Expired}, KindNotSignedIn},
+		{&signin.NoClientSecretError{Profile: "acme"}, KindUsage},
+		{signin.ErrNotCodeGrant, KindUsage},
+		{&oauth.TokenError{Op: "refresh", Kind: oauth.TokenUnreachable}, KindOffline},
+		{&oauth.TokenError{Op: "refresh", Kind: oauth.TokenServerTrouble, Status: 503}, KindServer},
+		{&oauth.TokenError{Op: "exchange", Kind: oauth.TokenRefused, Code: "invalid_client"}, KindOther},
 		{errors.New("something else"), KindOther},
 	} {
 		if got := Classify(c.err); got != c.want {
