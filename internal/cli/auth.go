@@ -11,10 +11,10 @@ import (
 
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/loopback"
+	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/signin"
 	"partnerdesk/internal/signin/window"
-	"partnerdesk/internal/vault"
 )
 
 func loginCmd(ctx context.Context, args []string, env *Env) error {
@@ -46,6 +46,11 @@ func loginCmd(ctx context.Context, args []string, env *Env) error {
 		p, err = browserLogin(ctx, svc, name, opts, env)
 	} else {
 		p, err = svc.SignIn(ctx, name, opts)
+	}
+	var noSecret *signin.NoClientSecretError
+	if errors.As(err, &noSecret) {
+		return usagef("Profile %q signs in with a client secret, and none is stored on this computer. Copy the client secret from your app's page on Zapier and add it with:\n"+
+			"  partnerdesk profile add %s --update --client-secret-stdin\nthen sign in again.", noSecret.Profile, shellQuote(noSecret.Profile))
 	}
 	if errors.Is(err, signin.ErrVerifyFailed) {
 		// The token is stored: say so, and why the check failed.
@@ -110,17 +115,21 @@ func who(p profiles.Profile) string {
 }
 
 type statusJSON struct {
-	Profile        string             `json:"profile"`
-	ID             string             `json:"id"`
-	SignedIn       bool               `json:"signed_in"`
-	Valid          bool               `json:"valid"`
-	Expired        bool               `json:"expired"`
-	Identity       *profiles.Identity `json:"identity,omitempty"`
-	Scopes         []string           `json:"scopes"`
-	ObtainedAt     *time.Time         `json:"obtained_at,omitempty"`
-	ExpiresAt      *time.Time         `json:"expires_at,omitempty"`
-	LastVerifiedAt *time.Time         `json:"last_verified_at,omitempty"`
-	Note           string             `json:"note,omitempty"`
+	Profile  string `json:"profile"`
+	ID       string `json:"id"`
+	Grant    string `json:"grant"`
+	SignedIn bool   `json:"signed_in"`
+	Valid    bool   `json:"valid"`
+	Expired  bool   `json:"expired"`
+	// RenewsAutomatically: a refresh token is kept, so an expired access
+	// token is renewed when next used.
+	RenewsAutomatically bool               `json:"renews_automatically"`
+	Identity            *profiles.Identity `json:"identity,omitempty"`
+	Scopes              []string           `json:"scopes"`
+	ObtainedAt          *time.Time         `json:"obtained_at,omitempty"`
+	ExpiresAt           *time.Time         `json:"expires_at,omitempty"`
+	LastVerifiedAt      *time.Time         `json:"last_verified_at,omitempty"`
+	Note                string             `json:"note,omitempty"`
 }
 
 func statusCmd(ctx context.Context, args []string, env *Env) error {
@@ -132,17 +141,18 @@ func statusCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	svc := env.service()
-	_, p, err := svc.Token(ctx, name)
-	hasToken := err == nil
-	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+	hasToken, p, err := svc.HasToken(ctx, name)
+	if err != nil {
 		return err
 	}
+	// A code-grant token renews itself: its expiry is no problem.
+	renews := hasToken && p.EffectiveGrant() == oauth.GrantCode
 	var problem error
 	now := time.Now()
 	switch {
 	case !hasToken:
 		problem = fmt.Errorf("%w: %q is not signed in", errNotSignedIn, p.Name)
-	case p.Token.Expired(now):
+	case p.Token.Expired(now) && !renews:
 		problem = fmt.Errorf("%w: the token of %q expired", errNotSignedIn, p.Name)
 	case !*offline:
 		p, err = svc.Verify(ctx, p.ID)
@@ -153,8 +163,8 @@ func statusCmd(ctx context.Context, args []string, env *Env) error {
 		problem = fmt.Errorf("%w: Zapier rejected the token of %q at the last check", errNotSignedIn, p.Name)
 	}
 
-	st := statusJSON{Profile: p.Name, ID: p.ID, SignedIn: hasToken, Valid: hasToken && problem == nil,
-		Expired: hasToken && p.Token.Expired(now), Scopes: nonNil(p.Token.Scopes),
+	st := statusJSON{Profile: p.Name, ID: p.ID, Grant: string(p.EffectiveGrant()), SignedIn: hasToken, Valid: hasToken && problem == nil,
+		Expired: hasToken && p.Token.Expired(now), RenewsAutomatically: renews, Scopes: nonNil(p.Token.Scopes),
 		ObtainedAt: p.Token.ObtainedAt, ExpiresAt: p.Token.ExpiresAt, LastVerifiedAt: p.Token.LastVerifiedAt, Note: p.Token.LastVerifyNote}
 	if hasToken {
 		st.Identity = p.Token.Identity
@@ -194,6 +204,9 @@ func printStatus(env *Env, p profiles.Profile, st statusJSON, now time.Time) {
 		if st.ExpiresAt != nil {
 			fmt.Fprintf(out, "Expires:    %s (%s)\n", localTime(*st.ExpiresAt), describeExpiry(*st.ExpiresAt, now))
 		}
+		if st.RenewsAutomatically {
+			fmt.Fprintln(out, "Renews:     automatically, with the refresh token in your keychain")
+		}
 		if st.LastVerifiedAt != nil {
 			fmt.Fprintf(out, "Checked:    %s\n", localTime(*st.LastVerifiedAt))
 		}
@@ -222,11 +235,18 @@ func tokenCmd(ctx context.Context, args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
-	token, p, err := env.service().Token(ctx, name)
+	svc := env.service()
+	svc.RenewWait = func() {
+		fmt.Fprintln(env.Stderr, "Waiting for another Partnerdesk that is renewing this sign-in…")
+	}
+	// A code-grant token is renewed first when less than a minute of it
+	// remains; a refused refresh token is a *credential.SignedOutError
+	// (exit 4) that names the login command.
+	token, p, err := svc.Token(ctx, name)
 	if err != nil {
 		return err
 	}
-	if p.Token.Expired(time.Now()) {
+	if p.EffectiveGrant() != oauth.GrantCode && p.Token.Expired(time.Now()) {
 		return fmt.Errorf("%w: the token of %q expired; sign in again with: partnerdesk login --profile %q", errNotSignedIn, p.Name, p.Name)
 	}
 	_, err = fmt.Fprintln(env.Stdout, token)
@@ -239,18 +259,26 @@ func logoutCmd(ctx context.Context, args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
-	token, before, _ := env.service().Token(ctx, name) // to tell whether there was a token, and until when it is valid
+	// Whether there was a token, and until when it is valid; never renewed
+	// here.
+	hadToken, before, _ := env.service().HasToken(ctx, name)
 	p, err := env.service().SignOut(ctx, name)
 	if err != nil {
 		return err
 	}
-	if token == "" {
+	if !hadToken {
 		fmt.Fprintf(env.Stderr, "%q was not signed in; its sign-in session was cleared.\n", p.Name)
 		return nil
 	}
 	until := "until it expires"
 	if exp := before.Token.ExpiresAt; exp != nil {
 		until = "until " + localTime(*exp)
+	}
+	if p.EffectiveGrant() == oauth.GrantCode {
+		fmt.Fprintf(env.Stderr, "Signed out of %q: the access and refresh tokens were removed from this computer and the sign-in session cleared; "+
+			"the client secret stays in your keychain for the next sign-in.\n"+
+			"Zapier offers no way to revoke a token, so the last access token stays valid %s.\n", p.Name, until)
+		return nil
 	}
 	fmt.Fprintf(env.Stderr, "Signed out of %q: the token was removed from this computer and the sign-in session cleared.\n"+
 		"Zapier offers no way to revoke a token, so it stays valid %s.\n", p.Name, until)

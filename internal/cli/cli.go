@@ -70,10 +70,11 @@ Usage:
   partnerdesk --version            print the version
   partnerdesk profile add NAME --client-id ID --redirect-uri URI
                 [--authorize-url URL] [--api-base URL] [--scope "zap profile"] [--update]
+                [--grant code [--token-url URL] --client-secret-stdin < SECRET_FILE]
   partnerdesk profile list [--json]
   partnerdesk profile remove NAME [--keep-token]
   partnerdesk profile export NAME > FILE.pdprofile
-  partnerdesk profile import FILE [--name NAME] [--trust-host HOST[:PORT]]...
+  partnerdesk profile import FILE [--name NAME] [--trust-host HOST[:PORT]]... [--client-secret-stdin]
   partnerdesk login  [--profile NAME] [--force | --silent] [--browser] [--timeout 5m]
   partnerdesk status [--profile NAME] [--offline] [--json]
   partnerdesk token  [--profile NAME]
@@ -83,6 +84,10 @@ Usage:
                 [--zaps N] [--apps N] [--rate-limit PER_MINUTE] [--seed N]
 
 --profile may be left out when exactly one profile exists.
+--grant code is for apps Zapier approved since April 2024, which have a client
+secret: Partnerdesk reads it from the first line of standard input, never from
+an argument, keeps it in the keychain, and renews tokens without a window.
+token prints a valid token, renewing it first when less than a minute remains.
 Exit codes: 0 ok, 1 error, 2 usage, 3 declined or cancelled, 4 not signed in or
 token invalid or expired, 5 keychain unavailable, 6 timed out.
 `

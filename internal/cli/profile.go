@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
@@ -42,6 +46,9 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	authorizeURL := fs.String("authorize-url", "", "the authorize endpoint (default "+oauth.DefaultAuthorizeURL+")")
 	apiBase := fs.String("api-base", "", "the API base URL (default https://api.zapier.com)")
 	scope := fs.String("scope", "", `scopes to ask for, space separated, e.g. "zap profile"`)
+	grant := fs.String("grant", "", "how your app signs in: implicit (the default) or code (apps approved since April 2024, which have a client secret)")
+	tokenURL := fs.String("token-url", "", "the token endpoint of --grant code (default "+oauth.DefaultTokenURL+")")
+	secretStdin := fs.Bool("client-secret-stdin", false, "read the client secret of --grant code from the first line of standard input (never give it as an argument: other users can read those)")
 	update := fs.Bool("update", false, "change the profile if it exists")
 	positional, err := parse(fs, args)
 	if err != nil {
@@ -53,25 +60,32 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	given := map[profiles.Field]bool{}
 	fs.Visit(func(f *flag.Flag) { given[profiles.Field(f.Name)] = true })
 	in := profiles.Input{Name: positional[0], ClientID: *clientID, RedirectURI: *redirectURI,
-		AuthorizeURL: *authorizeURL, APIBaseURL: *apiBase, Scopes: *scope}
+		AuthorizeURL: *authorizeURL, APIBaseURL: *apiBase, Scopes: *scope, Grant: *grant, TokenURL: *tokenURL}
 	p := in.Profile()
 	f, err := loadProfiles(env)
 	if err != nil {
 		return err
 	}
-	if existing, found := f.Find(p.Name); found {
-		if !*update {
-			return usagef("a profile named %q already exists; use --update to change it", existing.Name)
-		}
-		saved, signedOut, err := env.service().Update(ctx, existing.ID, func(e *profiles.Profile) { in.Apply(e, given) })
-		if err != nil {
+	existing, found := f.Find(p.Name)
+	if found && !*update {
+		return usagef("a profile named %q already exists; use --update to change it", existing.Name)
+	}
+	next := p
+	if found {
+		next = *existing
+		in.Apply(&next, given)
+	}
+	if err := checkGrantFlags(next, given[profiles.FieldTokenURL], *secretStdin, found); err != nil {
+		return err
+	}
+	var secret oauth.ClientSecret
+	if *secretStdin {
+		if secret, err = readClientSecret(env); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
-		if signedOut {
-			fmt.Fprintf(env.Stderr, "%s\nSign in with: partnerdesk login --profile %q\n", saved.Token.SignedOutReason, saved.Name)
-		}
-		return nil
+	}
+	if found {
+		return updateProfile(ctx, env, *existing, in, given, secret)
 	}
 	if err := profiles.CheckInput(p); err != nil {
 		return err
@@ -95,7 +109,85 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	if notice != "" {
 		fmt.Fprintln(env.Stderr, notice)
 	}
+	if secret != "" {
+		if _, err := env.service().SetClientSecret(ctx, saved.ID, secret); err != nil {
+			// Without its secret the profile cannot sign in: take it away
+			// again, so the same command can simply be run again.
+			env.Profiles.Update(func(f *profiles.File) error { _, err := f.Remove(saved.ID); return err })
+			return fmt.Errorf("the profile was not added: its client secret could not be stored in the keychain: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q saved; its client secret is in your keychain.\n", saved.Name)
+		return nil
+	}
 	fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
+	return nil
+}
+
+// checkGrantFlags refuses the code grant's flags on a profile that does
+// not use it, and a new code-grant profile without its client secret.
+func checkGrantFlags(p profiles.Profile, tokenURLGiven, secretGiven, exists bool) error {
+	code := p.EffectiveGrant() == oauth.GrantCode
+	switch {
+	case tokenURLGiven && !code:
+		return usagef("--token-url is only for a profile that signs in with a client secret: add --grant code")
+	case secretGiven && !code:
+		return usagef("--client-secret-stdin is only for a profile that signs in with a client secret: add --grant code")
+	case code && !secretGiven && !exists:
+		return usagef("a profile with --grant code needs its client secret: add --client-secret-stdin and give the secret (from your app's page on Zapier) on standard input, e.g.\n  partnerdesk profile add %s ... --client-secret-stdin < secret.txt", shellQuote(p.Name))
+	}
+	return nil
+}
+
+// readClientSecret reads the client secret from the first line of
+// standard input, never from an argument (which other users can read).
+func readClientSecret(env *Env) (oauth.ClientSecret, error) {
+	if f, ok := env.Stdin.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprintln(env.Stderr, "Paste the client secret from your app's page on Zapier, then press Enter:")
+		}
+	}
+	if env.Stdin == nil {
+		return "", usagef("--client-secret-stdin: there is no standard input to read the client secret from")
+	}
+	line, err := bufio.NewReader(io.LimitReader(env.Stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the client secret from standard input: %w", err)
+	}
+	secret := strings.TrimSpace(line)
+	if secret == "" {
+		return "", usagef("--client-secret-stdin: the first line of standard input is empty; give the client secret from your app's page on Zapier there")
+	}
+	if strings.ContainsFunc(secret, unicode.IsControl) {
+		return "", usagef("--client-secret-stdin: the client secret holds control characters; copy it again from your app's page on Zapier")
+	}
+	return oauth.ClientSecret(secret), nil
+}
+
+// updateProfile is `profile add NAME --update`: it changes the flags given
+// (signin.Update: a signed-in profile whose client ID or addresses change
+// is signed out first, and a client secret that no longer fits goes), then
+// stores a new client secret when one was given.
+func updateProfile(ctx context.Context, env *Env, existing profiles.Profile, in profiles.Input, given map[profiles.Field]bool, secret oauth.ClientSecret) error {
+	svc := env.service()
+	var next profiles.Profile
+	saved, signedOut, err := svc.Update(ctx, existing.ID, func(e *profiles.Profile) { in.Apply(e, given); next = *e })
+	if err != nil {
+		return err
+	}
+	if secret != "" {
+		if _, err := svc.SetClientSecret(ctx, saved.ID, secret); err != nil {
+			return fmt.Errorf("profile %q was saved, but its client secret could not be stored in the keychain: %w", saved.Name, err)
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q saved; its client secret in your keychain was replaced.\n", saved.Name)
+	} else {
+		fmt.Fprintf(env.Stderr, "Profile %q saved.\n", saved.Name)
+		if profiles.DropsClientSecret(existing, next) && saved.EffectiveGrant() == oauth.GrantCode {
+			fmt.Fprintf(env.Stderr, "Its client secret was removed from your keychain, as it belonged to the old client ID or token URL. Add the new one with:\n  partnerdesk profile add %s --update --client-secret-stdin\n", shellQuote(saved.Name))
+		}
+	}
+	if signedOut {
+		fmt.Fprintf(env.Stderr, "%s\nSign in with: partnerdesk login --profile %q\n", saved.Token.SignedOutReason, saved.Name)
+	}
 	return nil
 }
 
@@ -107,6 +199,8 @@ type profileJSON struct {
 	AuthorizeURL string     `json:"authorize_url"`
 	APIBaseURL   string     `json:"api_base_url"`
 	Scopes       []string   `json:"scopes"`
+	Grant        string     `json:"grant"`
+	TokenURL     string     `json:"token_url,omitempty"` // the code grant's
 	SignedIn     bool       `json:"signed_in"`
 	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
 }
@@ -130,7 +224,7 @@ func profileList(args []string, env *Env) error {
 		for _, p := range f.Profiles {
 			out = append(out, profileJSON{ID: p.ID, Name: p.Name, ClientID: p.ClientID, RedirectURI: p.RedirectURI,
 				AuthorizeURL: p.EffectiveAuthorizeURL(), APIBaseURL: p.EffectiveAPIBaseURL(), Scopes: nonNil(p.Scopes),
-				SignedIn: p.Token.SignedIn, ExpiresAt: p.Token.ExpiresAt})
+				Grant: string(p.EffectiveGrant()), TokenURL: tokenURLOf(p), SignedIn: p.Token.SignedIn, ExpiresAt: p.Token.ExpiresAt})
 		}
 		return writeJSON(env, out)
 	}
@@ -157,6 +251,14 @@ func profileList(args []string, env *Env) error {
 	return tw.Flush()
 }
 
+// tokenURLOf is a code-grant profile's token URL; "" for the implicit grant.
+func tokenURLOf(p profiles.Profile) string {
+	if p.EffectiveGrant() != oauth.GrantCode {
+		return ""
+	}
+	return p.EffectiveTokenURL()
+}
+
 func profileRemove(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("profile remove", flag.ContinueOnError)
 	keepToken := fs.Bool("keep-token", false, "remove the profile even when its token cannot be deleted from the keychain, leaving the token there")
@@ -170,18 +272,31 @@ func profileRemove(ctx context.Context, args []string, env *Env) error {
 	p, err := env.service().Remove(ctx, positional[0], *keepToken)
 	var kept *signin.TokenKeptError
 	if errors.As(err, &kept) {
-		fmt.Fprintf(env.Stderr, "Profile %q was not removed: it is signed in, and its token could not be deleted from your keychain: %s.\n"+
-			"Start or unlock your keychain and run this again, or remove the profile anyway, leaving its token in the keychain, with:\n"+
+		held := "it is signed in, and its token"
+		if p.EffectiveGrant() == oauth.GrantCode {
+			held = "its tokens and client secret"
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q was not removed: %s could not be deleted from your keychain: %s.\n"+
+			"Start or unlock your keychain and run this again, or remove the profile anyway, leaving its keychain entries behind, with:\n"+
 			"  partnerdesk profile remove %q --keep-token\n",
-			p.Name, kept.Why(), p.Name)
+			p.Name, held, kept.Why(), p.Name)
 		return fmt.Errorf("%w: %w", errQuiet, err)
 	}
 	if err != nil {
 		return err
 	}
-	if *keepToken && p.Token.SignedIn {
-		fmt.Fprintf(env.Stderr, "Profile %q removed, with its sign-in session and cached data. Its token was left in your keychain "+
-			"(service %q, user %q); delete it there when you can.\n", p.Name, vault.Service, p.ID)
+	code := p.EffectiveGrant() == oauth.GrantCode
+	if *keepToken && signin.HoldsKeychainEntries(p) {
+		left := fmt.Sprintf("Its token was left in your keychain (service %q, user %q); delete it there when you can.", vault.Service, p.ID)
+		if code {
+			left = fmt.Sprintf("Its tokens and client secret were left in your keychain (service %q, users %q, %q and %q); delete them there when you can.",
+				vault.Service, p.ID, vault.RefreshTokenUser(p.ID), vault.ClientSecretUser(p.ID))
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q removed, with its sign-in session and cached data. %s\n", p.Name, left)
+		return nil
+	}
+	if code {
+		fmt.Fprintf(env.Stderr, "Profile %q removed, with its tokens, client secret, sign-in session and cached data.\n", p.Name)
 		return nil
 	}
 	if p.Token.SignedIn {
@@ -241,6 +356,7 @@ func profileImport(args []string, env *Env) error {
 	name := fs.String("name", "", "save it under this name instead of the file's")
 	var trusted hostList
 	fs.Var(&trusted, "trust-host", "a host outside Zapier the profile may send your sign-in to, written as the refusal prints it (HOST or HOST:PORT); repeat for each")
+	secretStdin := fs.Bool("client-secret-stdin", false, "for a profile that signs in with a client secret: read the secret from the first line of standard input")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -261,7 +377,20 @@ func profileImport(args []string, env *Env) error {
 		for _, h := range trusted {
 			again = append(again, "--trust-host", h)
 		}
+		if *secretStdin {
+			again = append(again, "--client-secret-stdin")
+		}
 		return usagef("%s", refuseUntrusted(positional[0], again, untrusted))
+	}
+	code := p.EffectiveGrant() == oauth.GrantCode
+	if *secretStdin && !code {
+		return usagef("--client-secret-stdin: this profile file signs in without a client secret, so none is needed")
+	}
+	var secret oauth.ClientSecret
+	if *secretStdin {
+		if secret, err = readClientSecret(env); err != nil {
+			return err
+		}
 	}
 	p, err = profiles.AddImported(env.Profiles, p, *name)
 	if errors.Is(err, profiles.ErrExists) {
@@ -270,7 +399,18 @@ func profileImport(args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "Profile %q added. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
+	switch {
+	case secret != "":
+		if _, err := env.service().SetClientSecret(context.Background(), p.ID, secret); err != nil {
+			return fmt.Errorf("profile %q was added, but its client secret could not be stored in the keychain: %w", p.Name, err)
+		}
+		fmt.Fprintf(env.Stderr, "Profile %q added; its client secret is in your keychain. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
+	case code:
+		fmt.Fprintf(env.Stderr, "Profile %q added. It signs in with a client secret, which a profile file never carries: "+
+			"copy it from your app's page on Zapier and add it with:\n  partnerdesk profile add %s --update --client-secret-stdin\n", p.Name, shellQuote(p.Name))
+	default:
+		fmt.Fprintf(env.Stderr, "Profile %q added. Sign in with: partnerdesk login --profile %q\n", p.Name, p.Name)
+	}
 	return nil
 }
 

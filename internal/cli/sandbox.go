@@ -59,6 +59,12 @@ func sandboxCmd(ctx context.Context, args []string, env *Env) error {
 	if *clientSecret == "" {
 		fmt.Fprintf(env.Stderr, "Client secret of %s for the authorization-code grant: %s\n", sandbox.ClientID, srv.ClientSecret())
 	}
+	common := fmt.Sprintf("--client-id %s --redirect-uri %s --authorize-url %s --api-base %s --scope %s",
+		sandbox.ClientID, shellQuote(sandbox.RedirectURI), shellQuote(srv.AuthorizeURL()), shellQuote(srv.URL()), shellQuote("profile zap"))
+	fmt.Fprintf(env.Stderr, "Try it with either grant:\n"+
+		"  partnerdesk profile add sandbox-implicit %s\n"+
+		"  partnerdesk profile add sandbox-code %s --grant code --token-url %s --client-secret-stdin   (then paste the client secret)\n",
+		common, common, shellQuote(srv.TokenURL()))
 	fmt.Fprintf(env.Stderr, "Sign-ins are answered: %s. Stop with Ctrl+C.\n", mode)
 	<-ctx.Done()
 	return nil

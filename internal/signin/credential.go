@@ -10,6 +10,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/paths"
 	"partnerdesk/internal/profiles"
+	"partnerdesk/internal/vault"
 )
 
 // NoClientSecretError: a code-grant profile cannot sign in or renew its
@@ -79,6 +80,25 @@ func (s *Service) HasClientSecret(ctx context.Context, nameOrID string) (bool, e
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// HasToken reports whether a profile has a token in the keychain (for the
+// code grant, an access or a refresh token), without renewing or returning
+// it: for `status` and `logout`.
+func (s *Service) HasToken(ctx context.Context, nameOrID string) (bool, profiles.Profile, error) {
+	p, err := s.profile(nameOrID)
+	if err != nil {
+		return false, p, err
+	}
+	if p.EffectiveGrant() == oauth.GrantCode {
+		_, err = s.credentials().Load(ctx, p.ID)
+	} else {
+		_, err = s.Vault.Get(ctx, p.ID)
+	}
+	if errors.Is(err, vault.ErrNotFound) {
+		return false, p, nil
+	}
+	return err == nil, p, err
 }
 
 // Token returns a valid access token of a profile, for the operator who
