@@ -8,6 +8,7 @@ import { expectNothingTokenLike } from '../../test/tokenlike'
 import type { ProfileView, ResourceInfo } from '../../lib/api/types'
 import { formatAbsolute } from '../../lib/format'
 import { filterRows } from './resources'
+import { profiles } from '../profiles/profiles.svelte'
 import ResourcePanel from './ResourcePanel.svelte'
 
 const NOW = new Date('2025-03-04T13:00:00Z')
@@ -25,9 +26,7 @@ afterEach(() => {
 })
 
 function open(info: ResourceInfo = zaps, profile: ProfileView = signedInProfile(NOW)) {
-  const onupdate = vi.fn()
-  const view = render(ResourcePanel, { profile, info, onupdate })
-  return { ...view, onupdate }
+  return render(ResourcePanel, { profile, info })
 }
 
 /** Plays Go: the first page of 100 Zaps out of 10,000. */
@@ -373,7 +372,8 @@ describe('ResourcePanel: when loading stops', () => {
   })
 
   it('offers to sign in again when Zapier rejects the token, then loads again', async () => {
-    const { onupdate } = open()
+    const replace = vi.spyOn(profiles, 'replace')
+    open()
     await vi.waitFor(() => expect(fake.jobs).toHaveLength(1))
     await act(() => fake.sendError('token-invalid', 'Zapier answered 401.'))
     expect(screen.getByRole('alert')).toHaveTextContent('Zapier no longer accepts this token.')
@@ -383,7 +383,7 @@ describe('ResourcePanel: when loading stops', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in again' }))
     expect(fake.App.SignIn).toHaveBeenCalledWith('p-acme', true)
     await vi.waitFor(() => expect(fake.App.FetchResource).toHaveBeenCalledTimes(2))
-    expect(onupdate).toHaveBeenCalledWith(fresh)
+    expect(replace).toHaveBeenCalledWith(fresh)
     expect(screen.queryByRole('alert')).toBeNull()
     expectNothingTokenLike()
   })
