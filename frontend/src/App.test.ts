@@ -234,6 +234,7 @@ describe('App: profiles and tokens', () => {
 
 describe('App: profile files naming hosts outside Zapier', () => {
   const pending = {
+    grant: 'implicit',
     id: 'imp-1',
     file: 'Look-alike.pdprofile',
     name: 'Look-alike',

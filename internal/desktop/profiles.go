@@ -230,6 +230,9 @@ type PendingImport struct {
 	File  string             `json:"file"` // the file's name, without its folder
 	Name  string             `json:"name"` // the profile's name
 	Hosts []profiles.HostUse `json:"hosts"`
+	// Grant "code": the profile's app uses a client secret, which the file
+	// does not carry; the page asks for it once the profile is added.
+	Grant oauth.Grant `json:"grant"`
 }
 
 type pendingImport struct {
@@ -249,7 +252,7 @@ func (s *Profiles) openProfileFile(path string) (ImportResult, error) {
 	if hosts := p.UntrustedHosts(); len(hosts) > 0 {
 		var id [8]byte
 		rand.Read(id[:])
-		pending := PendingImport{ID: hex.EncodeToString(id[:]), File: filepath.Base(path), Name: p.Name, Hosts: hosts}
+		pending := PendingImport{ID: hex.EncodeToString(id[:]), File: filepath.Base(path), Name: p.Name, Hosts: hosts, Grant: p.EffectiveGrant()}
 		s.pendingMu.Lock()
 		s.pending = append(s.pending, pendingImport{PendingImport: pending, profile: p})
 		s.pendingMu.Unlock()

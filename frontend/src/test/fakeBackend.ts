@@ -50,6 +50,13 @@ export type FakeBackend = {
 }
 
 /** A token, for tests that program a method to return one: long enough that expectNothingTokenLike would catch it. */
+/** What Go's view says of a code-grant profile (with a client secret), signed out. */
+export const CODE_GRANT = {
+  grant: 'code',
+  grantLabel: 'With a client secret: renews by itself',
+  tokenUrl: 'https://zapier.com/oauth/token/',
+} as const
+
 export const FAKE_TOKEN = 'zpk_live_4f1c0a9e7b2d48c6a1e3f5b7d9c2e4a6'
 /** What the fake MaskedToken answers. */
 export const FAKE_MASKED = 'zpk_…e4a6'
@@ -82,8 +89,26 @@ export function installFakeBackend(
   }
   const App: Fake<AppBindings> = {
     GetState: vi.fn(async () => structuredClone(full)),
-    AddSandboxProfile: vi.fn(async () => remember(makeProfile({ id: 'p-sandbox', name: 'Sandbox', sandbox: true }))),
-    AddProfile: vi.fn(async (p) => remember(makeProfile({ id: 'p-new', name: p.name }))),
+    AddSandboxProfile: vi.fn(async (grant) =>
+      remember(
+        grant === 'code'
+          ? makeProfile({ id: 'p-sandbox-code', name: 'Sandbox with client secret', sandbox: true, ...CODE_GRANT })
+          : makeProfile({ id: 'p-sandbox', name: 'Sandbox', sandbox: true }),
+      ),
+    ),
+    SetClientSecret: vi.fn(async (id) => {
+      const old = full.profiles.find((q) => q.id === id) ?? makeProfile({ id, ...CODE_GRANT })
+      return structuredClone(remember({ ...old, clientSecretMissing: false }))
+    }),
+    AddProfile: vi.fn(async (p) =>
+      remember(
+        makeProfile({
+          id: 'p-new',
+          name: p.name,
+          ...(p.grant === 'code' ? { ...CODE_GRANT, tokenUrl: p.tokenUrl || CODE_GRANT.tokenUrl, clientSecretMissing: true } : {}),
+        }),
+      ),
+    ),
     SelectProfile: vi.fn(async (id) => {
       full.activeProfileId = id
     }),
@@ -116,7 +141,8 @@ export function installFakeBackend(
     UpdateProfile: vi.fn(async (id, p) => {
       const old = full.profiles.find((q) => q.id === id) ?? makeProfile({ id })
       const scopes = p.scopes.split(/\s+/).filter((s) => s !== '')
-      const updated = { ...old, name: p.name, clientId: p.clientId, redirectUri: p.redirectUri, scopes }
+      const grant = p.grant === 'code' ? 'code' : 'implicit'
+      const updated = { ...old, name: p.name, clientId: p.clientId, redirectUri: p.redirectUri, scopes, grant } as const
       full.profiles = full.profiles.map((q) => (q.id === id ? updated : q))
       return structuredClone(updated)
     }),

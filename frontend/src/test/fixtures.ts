@@ -24,6 +24,12 @@ export function makeProfile(over: Partial<ProfileView> = {}): ProfileView {
     missingScopes: [],
     untrustedHosts: [],
     signedOutReason: '',
+    grant: 'implicit',
+    grantLabel: 'Without a client secret: sign in again when the token expires',
+    tokenUrl: '',
+    clientSecretMissing: false,
+    renews: false,
+    renewsAt: null,
     ...over,
   }
   // What Go's view decides (internal/desktop/view.go), played here as Go would.

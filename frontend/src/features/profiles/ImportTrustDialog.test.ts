@@ -7,6 +7,7 @@ import ImportTrustDialog from './ImportTrustDialog.svelte'
 
 const PENDING: PendingImport = {
   id: 'imp-1',
+  grant: 'implicit',
   file: 'Acme.pdprofile',
   name: 'Acme',
   hosts: [

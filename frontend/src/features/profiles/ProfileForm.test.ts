@@ -56,6 +56,8 @@ describe('ProfileForm', () => {
       scopes: 'profile zap:runs custom:read',
       authorizeUrl: '',
       apiBaseUrl: '',
+      grant: 'implicit',
+      tokenUrl: '',
     })
     expect(oncreated).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-new', name: 'Acme production' }))
   })
@@ -154,6 +156,8 @@ describe('ProfileForm editing a profile', () => {
       scopes: 'profile zap:runs custom:read',
       authorizeUrl: '',
       apiBaseUrl: '',
+      grant: 'implicit',
+      tokenUrl: '',
     })
     expect(fake.App.AddProfile).not.toHaveBeenCalled()
     expect(onsaved).toHaveBeenCalledWith(expect.objectContaining({ id: 'p-acme', name: 'Acme live' }))

@@ -40,7 +40,7 @@ describe('backend', () => {
   it('rejects with Go’s message unchanged', async () => {
     const fake = installFakeBackend()
     fake.App.AddProfile.mockRejectedValue('The redirect URI must start with https:// or http://127.0.0.1.')
-    const p: NewProfile = { name: 'x', clientId: 'y', redirectUri: 'z', scopes: '', authorizeUrl: '', apiBaseUrl: '' }
+    const p: NewProfile = { name: 'x', clientId: 'y', redirectUri: 'z', scopes: '', authorizeUrl: '', apiBaseUrl: '', grant: '', tokenUrl: '' }
     await expect(backend.addProfile(p)).rejects.toThrow(
       /^The redirect URI must start with https:\/\/ or http:\/\/127\.0\.0\.1\.$/,
     )
@@ -209,6 +209,7 @@ describe('the token never reaches the page', () => {
         'rowJSON',
         'rowsJSON',
         'selectProfile',
+        'setClientSecret',
         'showToken',
         'signIn',
         'signInWithBrowser',
@@ -233,7 +234,10 @@ describe('the token never reaches the page', () => {
 
   it('has no token-bearing field in any type Go sends', () => {
     type Tokenish<T> = Extract<keyof T, `${string}${'token' | 'Token' | 'secret' | 'Secret'}${string}`>
-    expectTypeOf<Tokenish<ProfileView>>().toEqualTypeOf<'tokenInvalid'>()
+    // Flags and an address only: whether Zapier rejected the token, where a code-grant
+    // profile trades its codes, whether its client secret is missing from the keychain.
+    expectTypeOf<Tokenish<ProfileView>>().toEqualTypeOf<'tokenInvalid' | 'tokenUrl' | 'clientSecretMissing'>()
+    expectTypeOf<ProfileView['clientSecretMissing']>().toEqualTypeOf<boolean>()
     expectTypeOf<Tokenish<AppState>>().toBeNever()
     expectTypeOf<Tokenish<SignInOutcome>>().toBeNever()
     expectTypeOf<Tokenish<PasteOutcome>>().toBeNever()
@@ -248,7 +252,7 @@ describe('the token never reaches the page', () => {
 describe('profile, token and browser sign-in calls', () => {
   it('pass their arguments through', async () => {
     const fake = installFakeBackend({ profiles: [makeProfile()] })
-    const fields: NewProfile = { name: 'Renamed', clientId: 'c', redirectUri: 'https://a.example/cb', scopes: 'profile', authorizeUrl: '', apiBaseUrl: '' }
+    const fields: NewProfile = { name: 'Renamed', clientId: 'c', redirectUri: 'https://a.example/cb', scopes: 'profile', authorizeUrl: '', apiBaseUrl: '', grant: '', tokenUrl: '' }
     expect(await backend.updateProfile('p-acme', fields)).toMatchObject({ id: 'p-acme', name: 'Renamed' })
     expect(fake.App.UpdateProfile).toHaveBeenCalledWith('p-acme', fields)
     await backend.removeProfile('p-acme')

@@ -20,6 +20,7 @@ import type {
   AppState,
   BoundServices,
   FromGo,
+  Grant,
   HostUse,
   ImportResult,
   KeychainState,
@@ -93,6 +94,12 @@ function profile(p: FromGo<desktop.ProfileView>): ProfileView {
     status: STATUSES.has(p.status as ProfileStatus) ? (p.status as ProfileStatus) : 'signed-out',
     statusLabel: p.statusLabel ?? '',
     browserMethod: p.browserMethod === 'loopback' ? 'loopback' : 'paste',
+    grant: p.grant === 'code' ? 'code' : 'implicit',
+    grantLabel: p.grantLabel ?? '',
+    tokenUrl: p.tokenUrl ?? '',
+    clientSecretMissing: p.clientSecretMissing === true,
+    renews: p.renews === true,
+    renewsAt: p.renewsAt || null,
   }
 }
 
@@ -103,7 +110,13 @@ function hostUse(h: FromGo<profiles.HostUse>): HostUse {
 }
 
 function pendingImport(p: FromGo<desktop.PendingImport>): PendingImport {
-  return { id: p.id, file: p.file ?? '', name: p.name ?? '', hosts: (p.hosts ?? []).map(hostUse) }
+  return {
+    id: p.id,
+    file: p.file ?? '',
+    name: p.name ?? '',
+    hosts: (p.hosts ?? []).map(hostUse),
+    grant: p.grant === 'code' ? 'code' : 'implicit',
+  }
 }
 
 function keychain(k: Partial<FromGo<desktop.KeychainState>> | null | undefined): KeychainState {
@@ -143,7 +156,9 @@ function resourceInfo(r: FromGo<desktop.ResourceInfo>): ResourceInfo {
 
 export const backend = {
   getState: async (): Promise<AppState> => appState(await call((a) => a.GetState())),
-  addSandboxProfile: async (): Promise<ProfileView> => profile(await call((a) => a.AddSandboxProfile())),
+  /** Starts the built-in Sandbox and adds a profile for it, with the grant asked for. */
+  addSandboxProfile: async (grant: Grant = 'implicit'): Promise<ProfileView> =>
+    profile(await call((a) => a.AddSandboxProfile(grant))),
   addProfile: async (p: NewProfile): Promise<ProfileView> => profile(await call((a) => a.AddProfile(p))),
   selectProfile: (id: string): Promise<void> => call((a) => a.SelectProfile(id)),
   signIn: async (id: string, force: boolean): Promise<SignInOutcome> => outcome(await call((a) => a.SignIn(id, force))),
@@ -156,6 +171,13 @@ export const backend = {
   signOut: async (id: string): Promise<ProfileView> => profile(await call((a) => a.SignOut(id))),
   updateProfile: async (id: string, p: NewProfile): Promise<ProfileView> =>
     profile(await call((a) => a.UpdateProfile(id, p))),
+  /**
+   * Sends a code-grant profile's client secret to Go, which puts it in the keychain. Call it
+   * once with what the operator typed and keep no copy: nothing ever gives it back (the view
+   * says only whether one is stored, clientSecretMissing).
+   */
+  setClientSecret: async (id: string, secret: string): Promise<ProfileView> =>
+    profile(await call((a) => a.SetClientSecret(id, secret))),
   /** Removes the profile with its token, sign-in session and cached results. */
   removeProfile: async (id: string): Promise<void> => {
     await call((a) => a.RemoveProfile(id))

@@ -59,8 +59,16 @@ export type ProfileView = Replace<
     lastVerifiedAt: string | null
     status: ProfileStatus
     browserMethod: BrowserSignInMethod
+    grant: Grant
+    renewsAt: string | null
   }
 >
+
+/**
+ * How a profile's app hands out tokens (oauth.Grant): "code" for apps with a client secret
+ * (approved since April 2024), which renew by themselves; "implicit" for the others.
+ */
+export type Grant = 'implicit' | 'code'
 
 /** Go's word for a profile's sign-in (desktop.Status); statusLabel says it for the operator. */
 export type ProfileStatus = 'signed-in' | 'expired' | 'invalid' | 'signed-out'

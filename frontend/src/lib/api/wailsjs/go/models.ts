@@ -5,6 +5,7 @@ export namespace desktop {
 	    file: string;
 	    name: string;
 	    hosts: profiles.HostUse[];
+	    grant: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingImport(source);
@@ -16,6 +17,7 @@ export namespace desktop {
 	        this.file = source["file"];
 	        this.name = source["name"];
 	        this.hosts = this.convertValues(source["hosts"], profiles.HostUse);
+	        this.grant = source["grant"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -91,6 +93,12 @@ export namespace desktop {
 	    missingScopes: string[];
 	    untrustedHosts: profiles.HostUse[];
 	    signedOutReason: string;
+	    grant: string;
+	    grantLabel: string;
+	    tokenUrl: string;
+	    clientSecretMissing: boolean;
+	    renews: boolean;
+	    renewsAt?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileView(source);
@@ -122,6 +130,12 @@ export namespace desktop {
 	        this.missingScopes = source["missingScopes"];
 	        this.untrustedHosts = this.convertValues(source["untrustedHosts"], profiles.HostUse);
 	        this.signedOutReason = source["signedOutReason"];
+	        this.grant = source["grant"];
+	        this.grantLabel = source["grantLabel"];
+	        this.tokenUrl = source["tokenUrl"];
+	        this.clientSecretMissing = source["clientSecretMissing"];
+	        this.renews = source["renews"];
+	        this.renewsAt = source["renewsAt"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -392,6 +406,8 @@ export namespace profiles {
 	    scopes: string;
 	    authorizeUrl: string;
 	    apiBaseUrl: string;
+	    grant: string;
+	    tokenUrl: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Input(source);
@@ -405,6 +421,8 @@ export namespace profiles {
 	        this.scopes = source["scopes"];
 	        this.authorizeUrl = source["authorizeUrl"];
 	        this.apiBaseUrl = source["apiBaseUrl"];
+	        this.grant = source["grant"];
+	        this.tokenUrl = source["tokenUrl"];
 	    }
 	}
 

@@ -5,7 +5,7 @@ import {desktop} from '../models';
 
 export function AddProfile(arg1:profiles.Input):Promise<desktop.ProfileView>;
 
-export function AddSandboxProfile():Promise<desktop.ProfileView>;
+export function AddSandboxProfile(arg1:string):Promise<desktop.ProfileView>;
 
 export function CancelImport(arg1:string):Promise<void>;
 
@@ -16,5 +16,7 @@ export function ExportProfile(arg1:string):Promise<string>;
 export function ImportProfileFile():Promise<desktop.ImportResult>;
 
 export function RemoveProfile(arg1:string):Promise<void>;
+
+export function SetClientSecret(arg1:string,arg2:string):Promise<desktop.ProfileView>;
 
 export function UpdateProfile(arg1:string,arg2:profiles.Input):Promise<desktop.ProfileView>;

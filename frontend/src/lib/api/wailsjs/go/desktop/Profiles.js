@@ -6,8 +6,8 @@ export function AddProfile(arg1) {
   return window['go']['desktop']['Profiles']['AddProfile'](arg1);
 }
 
-export function AddSandboxProfile() {
-  return window['go']['desktop']['Profiles']['AddSandboxProfile']();
+export function AddSandboxProfile(arg1) {
+  return window['go']['desktop']['Profiles']['AddSandboxProfile'](arg1);
 }
 
 export function CancelImport(arg1) {
@@ -28,6 +28,10 @@ export function ImportProfileFile() {
 
 export function RemoveProfile(arg1) {
   return window['go']['desktop']['Profiles']['RemoveProfile'](arg1);
+}
+
+export function SetClientSecret(arg1, arg2) {
+  return window['go']['desktop']['Profiles']['SetClientSecret'](arg1, arg2);
 }
 
 export function UpdateProfile(arg1, arg2) {
