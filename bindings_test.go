@@ -23,6 +23,7 @@ import (
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin/window"
+	"partnerdesk/internal/vault"
 )
 
 // signedIn is the app as Wails runs it (its services over the Wails
@@ -39,7 +40,7 @@ type signedIn struct {
 	windows *recordingWindows
 
 	mu     sync.Mutex
-	tokens []string // every token the sandbox issued in this test
+	tokens []string // every token the sandbox issued in this test, refresh tokens and the client secret included
 	events []event
 }
 
@@ -51,8 +52,22 @@ type event struct {
 
 func newSignedIn(t *testing.T) *signedIn {
 	t.Helper()
-	sb := desktoptest.NewSandbox(t, sandbox.Options{}, "profile zap")
+	return newSignedInWith(t, desktoptest.NewSandbox(t, sandbox.Options{}, "profile zap"))
+}
+
+// newCodeSignedIn is newSignedIn for a code-grant profile: besides its
+// access token, a refresh token and a client secret are in the keychain.
+func newCodeSignedIn(t *testing.T) *signedIn {
+	t.Helper()
+	return newSignedInWith(t, desktoptest.NewCodeSandbox(t, sandbox.Options{}, "profile zap"))
+}
+
+func newSignedInWith(t *testing.T, sb *desktoptest.Sandbox) *signedIn {
+	t.Helper()
 	s := &signedIn{Sandbox: sb, t: t, desk: &wailsRecorder{}, clip: &recordingClipboard{}, windows: &recordingWindows{}, tokens: []string{sb.Token}}
+	if sb.RefreshToken != "" {
+		s.tokens = append(s.tokens, sb.RefreshToken, desktoptest.ClientSecret)
+	}
 	cfg := sb.Config(nil)
 	// The sign-in window: the sandbox approves at once; the window hands
 	// back the redirect it intercepted.
@@ -101,8 +116,22 @@ func tokenForms(token string) []string {
 	}
 }
 
-// holdsToken tells whether text holds any token issued in the test, in
-// any of its forms.
+// noteKeychain adds what the keychain holds for the profile now (a token
+// a call obtained, a refresh token, a client secret) to what must not leak.
+func (s *signedIn) noteKeychain() {
+	for _, user := range []string{s.Profile.ID, vault.RefreshTokenUser(s.Profile.ID), vault.ClientSecretUser(s.Profile.ID)} {
+		if v, err := s.Vault.Get(context.Background(), user); err == nil && v != "" {
+			s.mu.Lock()
+			if !slices.Contains(s.tokens, v) {
+				s.tokens = append(s.tokens, v)
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// holdsToken tells whether text holds any token issued in the test (or
+// refresh token, or client secret), in any of its forms.
 func (s *signedIn) holdsToken(text string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -152,6 +181,10 @@ func argsFor(s *signedIn) map[string]func() []any {
 	}
 	return map[string]func() []any{
 		"SelectProfile": func() []any { return []any{id} },
+		"SetClientSecret": func() []any {
+			return []any{id, "sbs_typed_by_the_operator_0a1b2c3d4e5f6a7b"}
+		},
+		"AddSandboxProfile": func() []any { return []any{string(s.Profile.EffectiveGrant())} },
 		"AddProfile": func() []any {
 			return []any{profiles.Input{Name: "Second", ClientID: "c", RedirectURI: "https://a.example/cb"}}
 		},
@@ -282,7 +315,10 @@ func asWailsSends(v reflect.Value) string {
 // a signed-in state, and scans what reaches the page (results and events)
 // and what leaves the app natively (browser, the Wails clipboard, which
 // also sets PRIMARY, notifications, dialogs, files) for the token: 0 hits.
-// Only Show token's window and Copy token's secret clipboard hold it.
+// Only Show token's window and Copy token's secret clipboard hold it. It
+// runs for each grant: for the code grant, the refresh token and the
+// client secret (the keychain's, the sandbox's, and one the page sends)
+// are scanned for as well, and may go nowhere at all.
 func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 	desktoptest.Isolate(t)
 	methods := boundMethods(t, newApp(desktop.Config{Profiles: profiles.NewStore()}))
@@ -296,125 +332,140 @@ func TestNoBoundMethodReturnsTheToken(t *testing.T) {
 		}
 	}
 
-	for _, m := range methods {
-		t.Run(m.Name, func(t *testing.T) {
-			s := newSignedIn(t)
-			token := s.Token
-			args := []reflect.Value{reflect.ValueOf(appOptions(s.app).Bind[m.service])}
-			if n := m.Type.NumIn() - 1; n > 0 {
-				give, ok := argsFor(s)[m.Name]
-				if !ok {
-					t.Fatalf("%s takes arguments and argsFor gives it none: add it there, so it is scanned", m.Name)
-				}
-				given := give()
-				if len(given) != n {
-					t.Fatalf("argsFor gives %s %d arguments, it takes %d", m.Name, len(given), n)
-				}
-				for i, g := range given {
-					v := reflect.ValueOf(g)
-					if !v.Type().AssignableTo(m.Type.In(i + 1)) {
-						t.Fatalf("argument %d of %s is a %s, it takes a %s", i+1, m.Name, v.Type(), m.Type.In(i+1))
-					}
-					args = append(args, v)
-				}
-			}
-			s.prepare(m.Name)
-			s.desk.mu.Lock()
-			s.desk.dialogs = nil
-			s.desk.mu.Unlock()
+	for _, grant := range []string{"implicit", "code"} {
+		for _, m := range methods {
+			t.Run(grant+"/"+m.Name, func(t *testing.T) { scanBoundMethod(t, grant, m) })
+		}
+	}
+}
 
-			out := m.Func.Call(args)
-			s.settle(m.Name)
+func scanBoundMethod(t *testing.T, grant string, m boundMethod) {
+	start := newSignedIn
+	if grant == "code" {
+		start = newCodeSignedIn
+	}
+	s := start(t)
+	token := s.Token
+	if grant == "code" {
+		s.tokens = append(s.tokens, argsFor(s)["SetClientSecret"]()[1].(string))
+		if local, err := sandbox.LocalClientSecret(); err == nil {
+			s.tokens = append(s.tokens, local)
+		}
+	}
+	args := []reflect.Value{reflect.ValueOf(appOptions(s.app).Bind[m.service])}
+	if n := m.Type.NumIn() - 1; n > 0 {
+		give, ok := argsFor(s)[m.Name]
+		if !ok {
+			t.Fatalf("%s takes arguments and argsFor gives it none: add it there, so it is scanned", m.Name)
+		}
+		given := give()
+		if len(given) != n {
+			t.Fatalf("argsFor gives %s %d arguments, it takes %d", m.Name, len(given), n)
+		}
+		for i, g := range given {
+			v := reflect.ValueOf(g)
+			if !v.Type().AssignableTo(m.Type.In(i + 1)) {
+				t.Fatalf("argument %d of %s is a %s, it takes a %s", i+1, m.Name, v.Type(), m.Type.In(i+1))
+			}
+			args = append(args, v)
+		}
+	}
+	s.prepare(m.Name)
+	s.desk.mu.Lock()
+	s.desk.dialogs = nil
+	s.desk.mu.Unlock()
 
-			var leaks []string
-			for i, v := range out {
-				if text := asWailsSends(v); s.holdsToken(text) {
-					leaks = append(leaks, fmt.Sprintf("result %d: %s", i, text))
-				}
-			}
-			s.mu.Lock()
-			events := slices.Clone(s.events)
-			s.mu.Unlock()
-			for _, e := range events {
-				b, _ := json.Marshal(e.payload)
-				if s.holdsToken(string(b)) {
-					leaks = append(leaks, fmt.Sprintf("event %s: %s", e.name, b))
-				}
-			}
-			s.desk.mu.Lock()
-			opened, wailsClip, notes, dialogs := slices.Clone(s.desk.opened), slices.Clone(s.desk.clipboard), slices.Clone(s.desk.notes), slices.Clone(s.desk.dialogs)
-			s.desk.mu.Unlock()
-			for _, u := range opened {
-				if s.holdsToken(u) {
-					leaks = append(leaks, "browser: "+u)
-				}
-			}
-			for _, c := range wailsClip {
-				if s.holdsToken(c) {
-					leaks = append(leaks, "clipboard through Wails (PRIMARY too): "+c)
-				}
-			}
-			for _, n := range notes {
-				if s.holdsToken(n.Title + " " + n.Body) {
-					leaks = append(leaks, "notification: "+n.Body)
-				}
-			}
-			for _, d := range dialogs {
-				if s.holdsToken(d.Title + " " + d.Message) {
-					leaks = append(leaks, "dialog: "+d.Message)
-				}
-			}
-			s.windows.mu.Lock()
-			shown := slices.Clone(s.windows.shown)
-			s.windows.mu.Unlock()
-			if m.Name != "ShowToken" {
-				for _, w := range shown {
-					if s.holdsToken(w.title + " " + w.text) {
-						leaks = append(leaks, "the token's window: "+w.text)
-					}
-				}
-			}
-			if m.Name != "CopyToken" {
-				s.clip.mu.Lock()
-				for _, c := range s.clip.copied {
-					if s.holdsToken(c) {
-						leaks = append(leaks, "secret clipboard: "+c)
-					}
-				}
-				s.clip.mu.Unlock()
-			}
-			if m.Name == "ExportProfile" {
-				b, err := os.ReadFile(s.desk.saveFile)
-				if err != nil {
-					t.Fatalf("ExportProfile wrote nothing: %v", err)
-				}
-				if s.holdsToken(string(b)) {
-					leaks = append(leaks, "exported file: "+string(b))
-				}
-			}
-			for _, l := range leaks {
-				t.Errorf("the token left through %s", l)
-			}
+	out := m.Func.Call(args)
+	s.settle(m.Name)
+	s.noteKeychain()
 
-			// The two that must still hand the token to the operator, natively.
-			switch m.Name {
-			case "ShowToken":
-				if len(out) != 1 || !out[0].IsNil() {
-					t.Fatalf("ShowToken returned %v", out)
-				}
-				want := shownSecret{s.Profile.ID, desktop.TokenWindowTitle(s.Profile.Name), token}
-				if len(shown) != 1 || shown[0] != want {
-					t.Errorf("Show token showed %+v, want one window titled %q showing the token", shown, want.title)
-				}
-			case "CopyToken":
-				if !out[0].IsNil() {
-					t.Fatalf("CopyToken: %v", out[0])
-				}
-				if s.clip.holds != token {
-					t.Errorf("Copy token put %q on the secret clipboard, want the token", s.clip.holds)
-				}
+	var leaks []string
+	for i, v := range out {
+		if text := asWailsSends(v); s.holdsToken(text) {
+			leaks = append(leaks, fmt.Sprintf("result %d: %s", i, text))
+		}
+	}
+	s.mu.Lock()
+	events := slices.Clone(s.events)
+	s.mu.Unlock()
+	for _, e := range events {
+		b, _ := json.Marshal(e.payload)
+		if s.holdsToken(string(b)) {
+			leaks = append(leaks, fmt.Sprintf("event %s: %s", e.name, b))
+		}
+	}
+	s.desk.mu.Lock()
+	opened, wailsClip, notes, dialogs := slices.Clone(s.desk.opened), slices.Clone(s.desk.clipboard), slices.Clone(s.desk.notes), slices.Clone(s.desk.dialogs)
+	s.desk.mu.Unlock()
+	for _, u := range opened {
+		if s.holdsToken(u) {
+			leaks = append(leaks, "browser: "+u)
+		}
+	}
+	for _, c := range wailsClip {
+		if s.holdsToken(c) {
+			leaks = append(leaks, "clipboard through Wails (PRIMARY too): "+c)
+		}
+	}
+	for _, n := range notes {
+		if s.holdsToken(n.Title + " " + n.Body) {
+			leaks = append(leaks, "notification: "+n.Body)
+		}
+	}
+	for _, d := range dialogs {
+		if s.holdsToken(d.Title + " " + d.Message) {
+			leaks = append(leaks, "dialog: "+d.Message)
+		}
+	}
+	s.windows.mu.Lock()
+	shown := slices.Clone(s.windows.shown)
+	s.windows.mu.Unlock()
+	if m.Name != "ShowToken" {
+		for _, w := range shown {
+			if s.holdsToken(w.title + " " + w.text) {
+				leaks = append(leaks, "the token's window: "+w.text)
 			}
-		})
+		}
+	}
+	if m.Name != "CopyToken" {
+		s.clip.mu.Lock()
+		for _, c := range s.clip.copied {
+			if s.holdsToken(c) {
+				leaks = append(leaks, "secret clipboard: "+c)
+			}
+		}
+		s.clip.mu.Unlock()
+	}
+	if m.Name == "ExportProfile" {
+		b, err := os.ReadFile(s.desk.saveFile)
+		if err != nil {
+			t.Fatalf("ExportProfile wrote nothing: %v", err)
+		}
+		if s.holdsToken(string(b)) {
+			leaks = append(leaks, "exported file: "+string(b))
+		}
+	}
+	for _, l := range leaks {
+		t.Errorf("the token left through %s", l)
+	}
+
+	// The two that must still hand the token to the operator, natively.
+	switch m.Name {
+	case "ShowToken":
+		if len(out) != 1 || !out[0].IsNil() {
+			t.Fatalf("ShowToken returned %v", out)
+		}
+		want := shownSecret{s.Profile.ID, desktop.TokenWindowTitle(s.Profile.Name), token}
+		if len(shown) != 1 || shown[0] != want {
+			t.Errorf("Show token showed %+v, want one window titled %q showing the token", shown, want.title)
+		}
+	case "CopyToken":
+		if !out[0].IsNil() {
+			t.Fatalf("CopyToken: %v", out[0])
+		}
+		if s.clip.holds != token {
+			t.Errorf("Copy token put %q on the secret clipboard, want the token", s.clip.holds)
+		}
 	}
 }
 
