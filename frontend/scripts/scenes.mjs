@@ -76,6 +76,24 @@ const overviewState = (over = {}) => state('p-acme', { profiles: [...many.slice(
 const KEYCHAIN_PROBLEM =
   'Partnerdesk cannot reach your system keychain (no Secret Service on the session bus). Tokens are kept only in the keychain, so nothing was saved. Make sure a keychain such as GNOME Keyring or KWallet is installed and running in your desktop session, then try again.'
 
+// The code grant: an app with a client secret, renewing by itself; one whose secret the
+// keychain lacks (imported); one Zapier refused the refresh token of.
+const codeGrant = { grant: 'code', grantLabel: 'With a client secret: renews by itself', tokenUrl: 'https://zapier.com/oauth/token/' }
+const renewing = signedIn({ id: 'p-2024', name: 'Acme 2024', ...codeGrant, renews: true, renewsAt: iso(593) })
+const codeProfiles = [
+  renewing,
+  profile({ id: 'p-imported', name: 'Imported app', ...codeGrant, clientSecretMissing: true }),
+  profile({
+    id: 'p-refused',
+    name: 'Refused app',
+    ...codeGrant,
+    signedOutReason:
+      "Zapier no longer accepts this profile's saved sign-in (it was revoked, or renewed by a copy of Partnerdesk on another computer), so Partnerdesk signed it out. Sign in again to go on.",
+  }),
+  ...many,
+]
+const codeState = (active) => state(active, { profiles: codeProfiles })
+
 export const scenes = [
   { name: 'welcome', scenario: { state: { profiles: [], activeProfileId: '', notice: '', version: '0.1.0' } } },
   {
@@ -135,6 +153,36 @@ export const scenes = [
     act: async (page) => {
       await page.getByRole('button', { name: 'Add profile' }).first().click()
       await page.getByText('Advanced').click()
+    },
+  },
+  {
+    name: 'add-profile-code-grant',
+    scenario: { state: state('p-acme') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Add profile' }).first().click()
+      await page.getByRole('radio', { name: /Yes, my app has a client secret/ }).check()
+      await page.getByText('Advanced').click()
+      await page.getByRole('button', { name: 'Add profile' }).last().click()
+    },
+  },
+  { name: 'code-grant-renews', scenario: { state: codeState('p-2024') } },
+  {
+    name: 'code-grant-edit-stored-secret',
+    scenario: { state: codeState('p-2024') },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'App settings' }).click()
+      await page.getByRole('button', { name: 'Edit…' }).click()
+      await page.getByTestId('client-secret-stored').waitFor()
+    },
+  },
+  { name: 'code-grant-needs-secret', scenario: { state: codeState('p-imported') } },
+  { name: 'code-grant-refresh-refused', scenario: { state: codeState('p-refused') } },
+  {
+    name: 'tokens-overview-grants',
+    scenario: { state: codeState('p-2024') },
+    act: async (page) => {
+      await page.getByRole('button', { name: /^All tokens/ }).click()
+      await page.getByRole('heading', { name: 'All tokens' }).waitFor()
     },
   },
   { name: 'small-window', scenario: { state: state('p-acme') }, viewport: { width: 760, height: 520 } },
