@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,61 @@ func TestARefusedRefreshTokenSignsTheProfileOutAndSaysSignInAgain(t *testing.T) 
 	}
 	if a.keychain(vault.ClientSecretUser(a.Profile.ID)) == "" {
 		t.Error("the client secret went with the tokens; only signing out should happen")
+	}
+}
+
+func TestTheSandboxWithAClientSecretKeepsTheSandboxsOwnSecretInTheKeychain(t *testing.T) {
+	a := newApp(t, "", nil)
+	v, err := a.svc.Profiles.AddSandboxProfile("code")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sandbox.LocalClientSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Grant != oauth.GrantCode || v.ClientSecretMissing || !strings.HasSuffix(v.TokenURL, "/oauth/token/") || !v.Sandbox {
+		t.Fatalf("the Sandbox with a client secret: %+v", v)
+	}
+	if got := a.keychain(vault.ClientSecretUser(v.ID)); got != want {
+		t.Errorf("the keychain holds %q as its client secret, want the sandbox's own", got)
+	}
+	implicit, err := a.svc.Profiles.AddSandboxProfile("implicit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if implicit.Grant != oauth.GrantImplicit || implicit.Name == v.Name {
+		t.Errorf("the plain Sandbox: grant %q, name %q (the other is %q)", implicit.Grant, implicit.Name, v.Name)
+	}
+	if _, err := a.svc.Profiles.AddSandboxProfile("password"); err == nil {
+		t.Error("a Sandbox with an unknown grant was added")
+	}
+}
+
+func TestAnImportedCodeGrantProfileAsksForItsClientSecret(t *testing.T) {
+	a := newCodeApp(t, sandbox.Options{})
+	p := a.Profile
+	p.Name = "From a colleague"
+	data, err := profiles.Export(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/colleague" + profiles.ExchangeExt
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.svc.OpenProfileFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pending == nil || res.Pending.Grant != oauth.GrantCode {
+		t.Fatalf("the import of a code-grant profile naming the sandbox's host: %+v; want it waiting, saying its grant", res)
+	}
+	v, err := a.svc.Profiles.ConfirmImport(res.Pending.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Grant != oauth.GrantCode || !v.ClientSecretMissing {
+		t.Errorf("the imported profile: grant %q, secret missing %v; want the card to ask for it", v.Grant, v.ClientSecretMissing)
 	}
 }
