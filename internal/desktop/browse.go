@@ -393,6 +393,10 @@ func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessag
 	return true
 }
 
+// eventRows is the fewest rows a "resource:page" event of a Load all
+// carries, but for its first and last pages.
+const eventRows = 1000
+
 // bigList is the number of rows from which a finished or released list
 // hands its memory back to the system at once.
 const bigList = 1000
@@ -415,6 +419,19 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 	}
 	replace := true // the next page replaces the list's rows
 	var last ResourcePage
+	// The page is sent the first page's rows at once, then batches of at
+	// least eventRows, then the last page's at once: each event costs the
+	// page a render (and its accessibility tree an update) whatever its
+	// size, and 100 of them cost it seconds for 10,000 rows.
+	var pending [][]string // rows fetched and held, not sent yet
+	var latest partnerapi.Page
+	sent := false
+	flush := func() {
+		if len(pending) > 0 {
+			emit(EventResourcePage, page(pending, latest.Fetched, latest.Total, false, latest.More))
+			pending, sent = nil, true
+		}
+	}
 	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
 		Saved: func(saved cache.Entry) {
 			rows, ids := rowsOf(ep, saved.Items, 0)
@@ -428,6 +445,7 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 			emit(EventResourcePage, pg)
 		},
 		Wait: func(w partnerapi.Wait) {
+			flush() // what came before the pause shows during it
 			kind, reason := explain.Wait(w)
 			emit(EventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
 				Seconds: int((w.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
@@ -438,9 +456,12 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 				return context.Canceled
 			}
 			replace = false
-			out := page(rows, pg.Fetched, pg.Total, false, pg.More)
-			emit(EventResourcePage, out)
-			if !pg.More || !all {
+			pending, latest = append(pending, rows...), pg
+			end := !pg.More || !all
+			if !sent || end || len(pending) >= eventRows {
+				flush()
+			}
+			if end {
 				// The rows are shown at once; the page that says the job is
 				// done, with no rows of its own, follows once the list is
 				// saved.
@@ -455,6 +476,9 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 		defer func() { go debug.FreeOSMemory() }()
 	}
 	if err != nil {
+		if ctx.Err() == nil {
+			flush() // the rows loaded before it stopped show with the reason
+		}
 		e := ResourceError{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID}
 		e.Kind, e.Scope = errorKind(ctx, err)
 		e.Message = explain.Message(err)
@@ -480,18 +504,32 @@ func (b *Browse) restore(ctx context.Context, job *fetchJob, ep partnerapi.Endpo
 	if err != nil || !saved.Complete || saved.FetchedAt.After(savedAt) || savedAt.Sub(saved.FetchedAt) > time.Minute {
 		return false
 	}
-	rows, ids := rowsOf(ep, saved.Items, 0)
-	if !b.hold(ctx, job, saved.Items, ids, true) {
-		return true // a newer job took over: it shows the list
+	if len(saved.Items) >= bigList {
+		// The file's JSON and the events' are garbage once shown.
+		defer func() { go debug.FreeOSMemory() }()
 	}
-	pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-		Columns: columnKeys(ep), Rows: rows, Fetched: len(rows), Done: true}
-	if saved.Total >= 0 {
-		pg.Total = &saved.Total
+	// In pages, as a fetch sends them: one event of 10,000 rows is one
+	// script of megabytes for the web view to parse and keep a while.
+	n := len(saved.Items)
+	for start := 0; start == 0 || start < n; start += restorePage {
+		end := min(start+restorePage, n)
+		items := saved.Items[start:end]
+		rows, ids := rowsOf(ep, items, start)
+		if !b.hold(ctx, job, items, ids, start == 0) {
+			return true // a newer job took over, or the list was released
+		}
+		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
+			Columns: columnKeys(ep), Rows: rows, Fetched: end, Done: end == n}
+		if saved.Total >= 0 {
+			pg.Total = &saved.Total
+		}
+		b.cfg.Platform.Emit(EventResourcePage, pg)
 	}
-	b.cfg.Platform.Emit(EventResourcePage, pg)
 	return true
 }
+
+// restorePage is how many rows of a saved copy go in one event.
+const restorePage = 1000
 
 func paramsOrNil(params map[string]string) map[string]string {
 	if len(params) == 0 {

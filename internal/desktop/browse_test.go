@@ -99,7 +99,7 @@ func newBrowser(t *testing.T, opts sandbox.Options, scopes string) *browser {
 			b.mu.Unlock()
 		},
 	})
-	t.Cleanup(b.browse.Stop)
+	t.Cleanup(b.browse.stopAll)
 
 	err = b.store.Update(func(f *profiles.File) error {
 		p, err := f.Add(profiles.Profile{Name: "acme", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
@@ -283,12 +283,14 @@ func TestListResourcesSaysWhatTheProfileCanReadNow(t *testing.T) {
 	}
 }
 
+// The first page shows at once, the rest in batches (here the last page's
+// rows come with the two before them).
 func TestFetchStreamsEveryPageThenCachesAndShowsTheCacheFirstNextTime(t *testing.T) {
 	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
 	events := b.fetch("v1/zaps", true, nil)
 	cached, live := pagesOf(events)
-	if len(cached) != 0 || len(live) != 3 {
-		t.Fatalf("%d cached and %d live pages, want 0 and 3 of 100", len(cached), len(live))
+	if len(cached) != 0 || len(live) != 2 || len(live[0].Rows) != 100 || len(live[1].Rows) != 150 {
+		t.Fatalf("%d cached and %d live pages, want 0 and 100 rows then 150", len(cached), len(live))
 	}
 	ids := map[string]bool{}
 	for i, p := range live {
@@ -302,7 +304,7 @@ func TestFetchStreamsEveryPageThenCachesAndShowsTheCacheFirstNextTime(t *testing
 		if strings.Join(p.Columns, " ") != "title state apps modified" {
 			t.Errorf("page %d: columns %q", i, p.Columns)
 		}
-		if p.Total == nil || *p.Total != 250 || p.Fetched != len(ids) || p.Done != (i == 2) || p.AsOf != nil {
+		if p.Total == nil || *p.Total != 250 || p.Fetched != len(ids) || p.Done != (i == 1) || p.AsOf != nil {
 			t.Errorf("page %d: total %v fetched %d done %v", i, p.Total, p.Fetched, p.Done)
 		}
 	}
@@ -495,5 +497,52 @@ func TestReopeningAListNotLoadedWholeFetchesItsFirstPage(t *testing.T) {
 	cached, live := pagesOf(b.until(id))
 	if len(cached) != 1 || len(live) != 1 || len(live[0].Rows) != 100 || !live[0].HasMore {
 		t.Fatalf("%d cached and %d live pages, want the saved copy then the first page", len(cached), len(live))
+	}
+}
+
+// A big list reopens in pages, as a fetch sends it, not as one event of
+// every row; the items of every page are held.
+func TestABigListReopensInPages(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 2500}, "profile zap")
+	b.fetch("v1/zaps", true, nil)
+	b.browse.ReleaseList(b.profile.ID, "v1/zaps")
+	id, err := b.browse.ReopenList(b.profile.ID, "v1/zaps", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, live := pagesOf(b.until(id))
+	var sizes []int
+	for _, pg := range live {
+		sizes = append(sizes, len(pg.Rows))
+		if pg.Done != (pg.Fetched == 2500) {
+			t.Errorf("page up to %d says done %v", pg.Fetched, pg.Done)
+		}
+	}
+	if fmt.Sprint(sizes) != "[1000 1000 500]" {
+		t.Fatalf("reopened in pages of %v rows, want [1000 1000 500]", sizes)
+	}
+	for _, pg := range live {
+		if _, err := b.browse.RowJSON(b.profile.ID, "v1/zaps", pg.Rows[len(pg.Rows)-1][0]); err != nil {
+			t.Errorf("the last row of the page up to %d is not held: %v", pg.Fetched, err)
+		}
+	}
+}
+
+// A Load all sends the page its rows in batches of at least eventRows, not
+// one event per page of the API, and every row once, in order.
+func TestLoadAllSendsItsRowsInBatches(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 2550}, "profile zap")
+	_, live := pagesOf(b.fetch("v1/zaps", true, nil))
+	var sizes []int
+	n := 0
+	for _, pg := range live {
+		sizes = append(sizes, len(pg.Rows))
+		n += len(pg.Rows)
+		if pg.Fetched != n {
+			t.Errorf("a page says %d fetched after %d rows", pg.Fetched, n)
+		}
+	}
+	if fmt.Sprint(sizes) != "[100 1000 1000 450]" {
+		t.Errorf("rows sent in events of %v, want [100 1000 1000 450]", sizes)
 	}
 }
