@@ -122,3 +122,33 @@ func TestA11yCodeGrantAddSignInRenewsAutomatically(t *testing.T) {
 		t.Error("the app's windows show the client secret or the refresh token")
 	}
 }
+
+// "Try the Sandbox" offers both grants: the Sandbox with a client secret
+// signs in through the code grant with the built-in sandbox's own secret,
+// which the app put in the keychain, and renews automatically.
+func TestA11yTheSandboxWithAClientSecretSignsInAndRenewsAutomatically(t *testing.T) {
+	step := timed(t)
+	o := newOperator(t)
+	s := o.startApp()
+	s.find("heading", "Welcome to Partnerdesk")
+	s.press("push button", "Start the Sandbox with a client secret")
+	s.waitText("Not signed in")
+	p, ok := o.savedGrant("Sandbox with client secret")
+	if !ok || p.Grant != "code" {
+		t.Fatalf("profiles.json holds %+v after Start the Sandbox with a client secret", o.savedProfiles())
+	}
+	if keychainSecret(t, p.ID+"/client-secret") == "" {
+		t.Fatal("the keychain holds no client secret for the Sandbox with a client secret")
+	}
+	step("Sandbox with a client secret added")
+
+	s.press("push button", "Sign in")
+	consent := s.find("frame", "Partnerdesk sign-in")
+	s.pressIn(consent, "push button", "Approve")
+	s.waitText("Signed in as ", "Renews automatically")
+	if keychainSecret(t, p.ID) == "" || keychainSecret(t, p.ID+"/refresh") == "" {
+		t.Fatal("signed in, but the keychain lacks the access token or the refresh token")
+	}
+	s.checkNames("the Sandbox with a client secret, signed in")
+	step("signed in through the code grant")
+}
