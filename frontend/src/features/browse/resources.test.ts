@@ -7,6 +7,7 @@ import {
   filterRows,
   formatCell,
   naturalWidths,
+  widthSample,
   nextSort,
   problemWords,
   rowName,
@@ -95,6 +96,18 @@ describe('columns', () => {
     const t = columnTemplate([80, 220], 420)
     expect(t).toBe('minmax(160px, 1fr) 80px 120px')
     expect(columnTemplate([80, 220], 1000)).toBe('minmax(160px, 1fr) 80px 220px')
+  })
+})
+
+describe('widthSample', () => {
+  it('keeps the rows measured while rows are only added after them', () => {
+    const rows = makeRows(300)
+    const first = widthSample([], rows.slice(0, 100))
+    expect(first).toHaveLength(100)
+    const more = widthSample(first, rows.slice(0, 250))
+    expect(more).toHaveLength(200)
+    expect(widthSample(more, rows)).toBe(more)
+    expect(widthSample(more, rows.slice(1))).not.toBe(more)
   })
 })
 

@@ -147,12 +147,26 @@ export function formatCell(value: string | undefined, opts: CellOptions = {}): s
  * dates fit. The first column names the row and takes what is left (columnTemplate).
  */
 export function naturalWidths(columns: Column[], rows: Row[], now: Date = new Date()): number[] {
-  const sample = rows.slice(0, 200)
+  const sample = rows.slice(0, WIDTH_SAMPLE)
   return columns.slice(1).map((c) => {
     let chars = c.title.length + 2
     for (const r of sample) chars = Math.max(chars, formatCell(r.cells[c.key], { now }).length)
     return Math.round(Math.min(Math.max(chars * 8 + 24, 64), 240))
   })
+}
+
+/** How many of the first rows the column widths are measured on. */
+export const WIDTH_SAMPLE = 200
+
+/**
+ * The rows to measure column widths on: the first WIDTH_SAMPLE of rows, or previous
+ * itself when those are the same rows, so that rows added at the end (each batch of a
+ * Load all) measure nothing again.
+ */
+export function widthSample(previous: Row[], rows: Row[]): Row[] {
+  const n = Math.min(rows.length, WIDTH_SAMPLE)
+  if (previous.length === n && previous.every((r, i) => r === rows[i])) return previous
+  return rows.slice(0, n)
 }
 
 const FIRST_MIN = 250
