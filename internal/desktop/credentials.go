@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -12,17 +11,18 @@ import (
 	"partnerdesk/internal/credential"
 	"partnerdesk/internal/explain"
 	"partnerdesk/internal/oauth"
-	"partnerdesk/internal/paths"
 	"partnerdesk/internal/profiles"
-	"partnerdesk/internal/vault"
 )
 
 // What the app does with a code-grant profile's other secrets: its client
 // secret, which the page sends once (SetClientSecret) and never gets back,
 // and its refresh token, with which the app renews the access token without
-// a window (credential.Source), before it expires and after the API
-// rejected it. Both stay in the keychain; the page learns only whether a
-// client secret is stored.
+// a window, before it expires and after the API rejected it. Both stay in
+// the keychain, and every rule about them is internal/signin's (Token,
+// Renew, SetClientSecret over credential.Source and credential.Store): the
+// same lock as the command line's, so the app and any number of
+// `partnerdesk token` renewing at once make one request. The page learns
+// only whether a client secret is stored.
 
 // refreshLead is how long before an access token expires the app renews it
 // with the refresh token: the renewal loop looks every minute, so a token
@@ -73,45 +73,6 @@ func (k *secretsKnown) forget(id string) {
 	}
 }
 
-// credentials is the keychain layout of internal/credential over the app's
-// keychain session (so "keep tokens in memory" covers the refresh token and
-// the client secret too) and profiles.json's token metadata.
-func (sh *shared) credentials() *credential.Store {
-	return &credential.Store{Keychain: sh.keychain, Expiries: expiries{sh.store}}
-}
-
-// expiries keeps access tokens' expiry times in profiles.json's token
-// metadata, where the implicit grant keeps them too.
-type expiries struct{ store *profiles.Store }
-
-func (e expiries) Expiry(id string) (time.Time, error) {
-	f, err := e.store.Load()
-	if err != nil {
-		return time.Time{}, err
-	}
-	p, ok := f.Find(id)
-	if !ok || p.ID != id || p.Token.ExpiresAt == nil {
-		return time.Time{}, nil
-	}
-	return *p.Token.ExpiresAt, nil
-}
-
-func (e expiries) SetExpiry(id string, t time.Time) error {
-	return e.store.Update(func(f *profiles.File) error {
-		p, ok := f.Find(id)
-		if !ok || p.ID != id {
-			return profiles.ErrUnknown
-		}
-		if t.IsZero() {
-			p.Token.ExpiresAt = nil
-		} else {
-			t = t.UTC()
-			p.Token.ExpiresAt = &t
-		}
-		return nil
-	})
-}
-
 // clientSecretMissing tells whether a code-grant profile is known to have
 // no client secret in the keychain. A keychain that cannot be asked now
 // tells nothing (false): the page then asks for no secret it may have.
@@ -122,17 +83,12 @@ func (sh *shared) clientSecretMissing(p profiles.Profile) bool {
 	if missing, known := sh.secrets.get(p.ID); known {
 		return missing
 	}
-	_, err := sh.credentials().ClientSecret(sh.context(), p.ID)
-	switch {
-	case err == nil:
-		sh.secrets.set(p.ID, false)
-	case errors.Is(err, vault.ErrNotFound), errors.Is(err, oauth.ErrNoClientSecret):
-		sh.secrets.set(p.ID, true)
-	default:
+	has, err := sh.service.HasClientSecret(sh.context(), p.ID)
+	if err != nil {
 		return false
 	}
-	missing, _ := sh.secrets.get(p.ID)
-	return missing
+	sh.secrets.set(p.ID, !has)
+	return !has
 }
 
 // SetClientSecret stores the client secret of a code-grant profile in the
@@ -159,7 +115,7 @@ func (s *Profiles) storeClientSecret(id, secret string) (ProfileView, error) {
 	if p.EffectiveGrant() != oauth.GrantCode {
 		return ProfileView{}, errors.New("This profile's app signs in without a client secret. To use one, edit the profile and choose “My app has a client secret” first.")
 	}
-	err = s.credentials().SaveClientSecret(s.context(), p.ID, oauth.ClientSecret(secret))
+	_, err = s.service.SetClientSecret(s.context(), p.ID, oauth.ClientSecret(secret))
 	s.noteKeychain(err)
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
@@ -169,27 +125,6 @@ func (s *Profiles) storeClientSecret(id, secret string) (ProfileView, error) {
 	return s.view(p, time.Now()), nil
 }
 
-// source is the profile's token source for renewals without a window. Its
-// lock directory is the one the command line's `partnerdesk token` uses, so
-// the app and any number of commands renewing at once make one request.
-func (sh *shared) source(p profiles.Profile, margin time.Duration) (*credential.Source, error) {
-	if sh.service.Endpoints != nil {
-		// The built-in sandbox's profile needs the sandbox running.
-		if _, _, err := sh.service.Endpoints(p); err != nil {
-			return nil, err
-		}
-	}
-	return &credential.Source{
-		ProfileID: p.ID, ProfileName: p.Name, Store: sh.credentials(),
-		Endpoint: oauth.TokenEndpoint{URL: p.EffectiveTokenURL(), ClientID: p.ClientID},
-		LockDir:  renewLockDir(), Margin: margin,
-	}, nil
-}
-
-// renewLockDir is where the renewal locks live: beside profiles.json, which
-// the app and the command line share.
-func renewLockDir() string { return filepath.Join(paths.Config(), "locks") }
-
 // refresh renews a code-grant profile's access token with its refresh
 // token, without a window: when it is due (rejected == "") or after the API
 // rejected the token rejected. A refused refresh token signs the profile
@@ -197,58 +132,41 @@ func renewLockDir() string { return filepath.Join(paths.Config(), "locks") }
 // operator to sign in again; other failures (no network) are tried again
 // by the next round of the renewal loop.
 func (sh *shared) refresh(p profiles.Profile, rejected string) error {
-	src, err := sh.source(p, refreshLead)
-	if err != nil {
-		return err
-	}
 	ctx := sh.context()
-	before, _ := sh.credentials().Load(ctx, p.ID)
+	before := sh.keychainToken(ctx, p.ID)
 	var token string
-	if rejected != "" {
-		token, err = src.Renew(ctx, rejected)
-	} else {
-		token, err = src.Token(ctx)
+	var err error
+	switch {
+	case rejected != "":
+		token, err = sh.service.Renew(ctx, p.ID, rejected)
+	case before != "":
+		// Due: renewed as if rejected, so that it happens refreshLead
+		// before expiry (signin's own margin is a minute); a token
+		// another process renewed meanwhile is taken as it is.
+		token, err = sh.service.Renew(ctx, p.ID, before)
+	default:
+		token, _, err = sh.service.Token(ctx, p.ID) // the access token is missing: renewed
 	}
 	var out *credential.SignedOutError
 	switch {
 	case errors.As(err, &out) && out.Reason == credential.RefreshRefused:
+		// signin noted why in the token facts; the card asks to sign in again.
 		sh.forgetShown(p.ID)
-		sh.signedOutByZapier(p.ID)
 		sh.changed()
 		return err
 	case err != nil:
 		slog.Info("renewal without a window failed", "profile", p.ID, "error", explain.Message(err))
 		return err
 	}
-	if token != before.AccessToken || rejected != "" {
+	if token != before {
 		sh.renewed(p.ID)
 		sh.changed()
 	}
 	return nil
 }
 
-// reasonRefreshRefused is what the card of a profile says after Zapier
-// refused its refresh token.
-const reasonRefreshRefused = "Zapier no longer accepts this profile's saved sign-in (it was revoked, or renewed by a copy of Partnerdesk on another computer), so Partnerdesk signed it out. Sign in again to go on."
-
-// signedOutByZapier forgets the token facts of a profile whose refresh
-// token Zapier refused, and says why on its card.
-func (sh *shared) signedOutByZapier(id string) {
-	err := sh.store.Update(func(f *profiles.File) error {
-		p, ok := f.Find(id)
-		if !ok || p.ID != id {
-			return profiles.ErrUnknown
-		}
-		p.Token = profiles.TokenMeta{SignedOutReason: reasonRefreshRefused}
-		return nil
-	})
-	if err != nil {
-		slog.Info("could not note the sign-out", "profile", id, "error", err)
-	}
-}
-
 // renewed notes in a profile's token facts that a renewal gave a new
-// access token: obtained now, and not the one the API rejected.
+// access token now.
 func (sh *shared) renewed(id string) {
 	now := time.Now().UTC().Truncate(time.Second)
 	err := sh.store.Update(func(f *profiles.File) error {
@@ -257,11 +175,7 @@ func (sh *shared) renewed(id string) {
 			return profiles.ErrUnknown
 		}
 		p.Token.SignedIn = true
-		p.Token.ObtainedAt = &now
-		if p.Token.Invalid {
-			p.Token.Invalid = false
-			p.Token.LastVerifyNote = ""
-		}
+		p.Token.ObtainedAt = &now // beside the new expiry signin saved, which cleared "rejected"
 		return nil
 	})
 	if err != nil {
