@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"partnerdesk/e2e/atspi"
 )
@@ -151,4 +152,41 @@ func TestA11yTheSandboxWithAClientSecretSignsInAndRenewsAutomatically(t *testing
 	}
 	s.checkNames("the Sandbox with a client secret, signed in")
 	step("signed in through the code grant")
+}
+
+// The app renews a code-grant token before it expires with its refresh
+// token: one refresh request, a new access token in the keychain, no
+// window, and the card still signed in. The sandbox's tokens live 4
+// minutes, less than the 5 minutes before expiry at which the app renews,
+// so the renewal loop's next round (within a minute) renews.
+func TestA11yTheAppRenewsACodeGrantTokenWithoutAWindow(t *testing.T) {
+	step := timed(t)
+	o := newOperator(t)
+	sb := o.codeSandbox(240)
+	id := o.addCodeProfile("Acme 2024", sb)
+	s := o.startApp()
+	s.press("push button", "Sign in")
+	s.waitText("Signed in as ", "Renews automatically")
+	first := keychainSecret(t, id)
+	if first == "" {
+		t.Fatal("signed in, the keychain holds no access token")
+	}
+	step("signed in")
+
+	deadline := time.Now().Add(90 * time.Second)
+	for sb.refreshes() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+	}
+	if n := sb.refreshes(); n != 1 {
+		t.Fatalf("%d refresh requests within 90 s; want the app's one renewal", n)
+	}
+	s.eventually("the renewed token in the keychain", func() bool {
+		now := keychainSecret(t, id)
+		return now != "" && now != first
+	})
+	if out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Partnerdesk sign-in").Output(); len(out) > 0 {
+		t.Error("a sign-in window is open: the renewal needs none")
+	}
+	s.waitText("Signed in as ", "Renews automatically")
+	step("renewed without a window")
 }
