@@ -36,6 +36,14 @@ describe('ImportTrustDialog', () => {
     ).toBeInTheDocument()
   })
 
+  it('says a profile with a client secret will ask for it, and only then', () => {
+    const { unmount } = render(ImportTrustDialog, { pending: PENDING, onimported: vi.fn(), onclose: vi.fn() })
+    expect(screen.queryByTestId('needs-secret')).toBeNull()
+    unmount()
+    render(ImportTrustDialog, { pending: { ...PENDING, grant: 'code' }, onimported: vi.fn(), onclose: vi.fn() })
+    expect(screen.getByTestId('needs-secret')).toHaveTextContent('profile files never carry')
+  })
+
   it('has Cancel focused first, so Enter alone adds nothing', async () => {
     const onclose = vi.fn()
     const onimported = vi.fn()
