@@ -29,7 +29,7 @@ func (e *NoClientSecretError) Is(target error) bool { return target == oauth.Err
 
 // ErrNotCodeGrant: only a profile signing in with the code grant keeps a
 // client secret.
-var ErrNotCodeGrant = errors.New("This profile does not sign in with a client secret. Choose \"Apps approved since April 2024 use a client secret\" (the code grant) for it first.")
+var ErrNotCodeGrant = errors.New("This profile does not sign in with a client secret. In its settings, answer \"Yes, my app has a client secret\" first (on the command line: partnerdesk profile add NAME --update --grant code --client-secret-stdin).")
 
 // credentials is where profiles' credentials are kept: the tokens and the
 // client secret in the keychain (s.Vault), the expiry in the profile's
