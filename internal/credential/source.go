@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"partnerdesk/internal/filelock"
 	"partnerdesk/internal/logging"
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/vault"
@@ -216,14 +217,14 @@ func (s *Source) lock(ctx context.Context) (unlock func(), err error) {
 	backoff := time.Millisecond
 	waited := false
 	for {
-		ok, err := tryLock(f)
+		ok, err := filelock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("renew token: lock %s: %w", path, err)
 		}
 		if ok {
 			return func() {
-				unlockFile(f)
+				filelock.Unlock(f)
 				f.Close()
 			}, nil
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"partnerdesk/internal/filelock"
 	"partnerdesk/internal/paths"
 )
 
@@ -317,14 +318,14 @@ func lock(path string) (unlock func(), err error) {
 	deadline := time.Now().Add(lockWait)
 	backoff := time.Millisecond
 	for {
-		ok, err := tryLock(f)
+		ok, err := filelock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lock profiles: %w", err)
 		}
 		if ok {
 			return func() {
-				unlockFile(f)
+				filelock.Unlock(f)
 				f.Close()
 			}, nil
 		}

@@ -1,10 +1,9 @@
-package profiles
+package filelock
 
 import (
 	"errors"
 	"os"
 	"syscall"
-	"time"
 	"unsafe"
 )
 
@@ -24,13 +23,13 @@ const (
 
 	allBytes = uintptr(^uint32(0))
 
-	errorLockViolation    syscall.Errno = 33
-	errorSharingViolation syscall.Errno = 32
+	errorLockViolation syscall.Errno = 33
 )
 
-// tryLock takes an exclusive lock on all of f without waiting. Windows drops
-// the lock when the handle is closed or the process ends.
-func tryLock(f *os.File) (bool, error) {
+// TryLock takes an exclusive lock on all of f without waiting: false when
+// another handle holds it. Windows drops the lock when the handle is closed
+// or the process ends.
+func TryLock(f *os.File) (bool, error) {
 	var ol syscall.Overlapped
 	r, _, err := procLockFileEx.Call(f.Fd(),
 		lockfileExclusiveLock|lockfileFailImmediately, 0,
@@ -45,7 +44,8 @@ func tryLock(f *os.File) (bool, error) {
 	return false, err
 }
 
-func unlockFile(f *os.File) error {
+// Unlock releases the lock TryLock took on f.
+func Unlock(f *os.File) error {
 	var ol syscall.Overlapped
 	r, _, err := procUnlockFileEx.Call(f.Fd(), 0,
 		allBytes, allBytes,
@@ -55,22 +55,3 @@ func unlockFile(f *os.File) error {
 	}
 	return nil
 }
-
-// replaceFile renames over newpath, retrying for a moment: a reader that has
-// newpath open (os.Open does not share delete access) makes the rename fail
-// with access denied or a sharing violation until it closes the file.
-func replaceFile(oldpath, newpath string) error {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		err := os.Rename(oldpath, newpath)
-		if err == nil || time.Now().After(deadline) ||
-			!(errors.Is(err, syscall.ERROR_ACCESS_DENIED) || errors.Is(err, errorSharingViolation)) {
-			return err
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// syncDir does nothing on Windows: a directory cannot be flushed through a
-// read-only handle, and NTFS journals the rename.
-func syncDir(string) error { return nil }

@@ -1,6 +1,6 @@
 //go:build !(darwin || dragonfly || freebsd || illumos || linux || netbsd || openbsd || windows)
 
-package credential
+package filelock
 
 import (
 	"errors"
@@ -9,9 +9,11 @@ import (
 )
 
 // Partnerdesk ships for Linux, Windows and macOS. Elsewhere the package
-// builds, but Source refuses to renew rather than renew without a lock.
-func tryLock(*os.File) (bool, error) {
+// builds, but TryLock fails, so that callers refuse to write or renew
+// rather than do it without a lock.
+func TryLock(*os.File) (bool, error) {
 	return false, errors.New("file locking is not supported on " + runtime.GOOS)
 }
 
-func unlockFile(*os.File) error { return nil }
+// Unlock does nothing where TryLock never locks.
+func Unlock(*os.File) error { return nil }
