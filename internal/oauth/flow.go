@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -215,25 +213,12 @@ func ParseCodeRedirect(redirectURL string, state *State) (string, error) {
 	return code, nil
 }
 
+// readCodeReply returns the known parameters of a code-grant reply: the
+// code only in the query, an error in either part, never an access token.
 func readCodeReply(raw string) (map[string]string, error) {
-	if len(raw) > maxRedirectLen {
-		return nil, malformed("the address is too long")
-	}
-	if _, err := url.Parse(raw); err != nil {
-		return nil, malformed("it is not a valid web address")
-	}
-	rest, fragment, _ := strings.Cut(raw, "#")
-	_, query, _ := strings.Cut(rest, "?")
-	q, err := readParams(query, codeReplyParams)
+	q, f, err := splitReply(raw, codeReplyParams)
 	if err != nil {
 		return nil, err
-	}
-	f, err := readParams(fragment, codeReplyParams)
-	if err != nil {
-		return nil, err
-	}
-	if len(q) > 0 && len(f) > 0 {
-		return nil, malformed("it splits its answer between the part after ? and the part after #")
 	}
 	if _, ok := f["code"]; ok {
 		return nil, malformed("it carries the sign-in code after #, where this sign-in does not expect it")

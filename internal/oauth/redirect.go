@@ -115,24 +115,9 @@ func ParseRedirect(redirectURL string, state *State, requestedScopes []string) (
 // readReply returns the known parameters of the query or the fragment,
 // whichever holds them.
 func readReply(raw string) (map[string]string, error) {
-	if len(raw) > maxRedirectLen {
-		return nil, malformed("the address is too long")
-	}
-	if _, err := url.Parse(raw); err != nil {
-		return nil, malformed("it is not a valid web address")
-	}
-	rest, fragment, _ := strings.Cut(raw, "#")
-	_, query, _ := strings.Cut(rest, "?")
-	q, err := readParams(query, replyParams)
+	q, f, err := splitReply(raw, replyParams)
 	if err != nil {
 		return nil, err
-	}
-	f, err := readParams(fragment, replyParams)
-	if err != nil {
-		return nil, err
-	}
-	if len(q) > 0 && len(f) > 0 {
-		return nil, malformed("it splits its answer between the part after ? and the part after #")
 	}
 	if _, ok := q["access_token"]; ok {
 		return nil, malformed("it carries the access token after ?, where only errors may come")
@@ -141,6 +126,31 @@ func readReply(raw string) (map[string]string, error) {
 		return f, nil
 	}
 	return q, nil
+}
+
+// splitReply reads the known parameters of a redirect address's query and
+// of its fragment, rules that hold for every grant: the address is short
+// enough and parses, no parameter is given twice, and the answer is not
+// split between the two parts (so at most one of q and f is not empty).
+func splitReply(raw string, known map[string]string) (q, f map[string]string, err error) {
+	if len(raw) > maxRedirectLen {
+		return nil, nil, malformed("the address is too long")
+	}
+	if _, err := url.Parse(raw); err != nil {
+		return nil, nil, malformed("it is not a valid web address")
+	}
+	rest, fragment, _ := strings.Cut(raw, "#")
+	_, query, _ := strings.Cut(rest, "?")
+	if q, err = readParams(query, known); err != nil {
+		return nil, nil, err
+	}
+	if f, err = readParams(fragment, known); err != nil {
+		return nil, nil, err
+	}
+	if len(q) > 0 && len(f) > 0 {
+		return nil, nil, malformed("it splits its answer between the part after ? and the part after #")
+	}
+	return q, f, nil
 }
 
 // readParams parses one form-encoded part the way url.ParseQuery does, but
