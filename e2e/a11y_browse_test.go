@@ -3,7 +3,10 @@
 package e2e
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Browse through the accessibility tree: the Browse tab, a list with its
@@ -55,4 +58,41 @@ func TestA11yBrowseLoadAllWaitAndCancel(t *testing.T) {
 	}
 	s.find("push button", "Load all again")
 	s.checkNames("Load all cancelled")
+
+	// Go keeps the items: the detail asks for its row's JSON when it opens
+	// (Ctrl+F, Down to the table's first row, Enter), the JSON view for the
+	// rows', and Copy has Go put them on the clipboard.
+	win := waitWindow(t, "^Partnerdesk$", 30*time.Second)
+	key(t, win, "ctrl+f", "Down", "Return")
+	s.find("section", "Raw JSON")
+	s.waitText(`"title":`)
+	s.checkNames("a row in detail")
+	key(t, win, "Escape")
+	s.waitGone("section", "Raw JSON")
+	step("a row in detail")
+
+	s.press("toggle button", "JSON")
+	s.waitText("Copy", `"title":`)
+	set := exec.Command("xclip", "-selection", "clipboard")
+	set.Stdin = strings.NewReader("nothing copied yet")
+	if err := set.Run(); err != nil {
+		t.Fatalf("xclip: %v", err)
+	}
+	s.press("push button", "Copy")
+	s.eventually("the rows as a JSON array on the clipboard", func() bool {
+		out, err := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
+		return err == nil && strings.HasPrefix(string(out), "[") && strings.Contains(string(out), `"title":`)
+	})
+	s.press("toggle button", "Selected row")
+	s.checkNames("the JSON view")
+	s.press("toggle button", "Table")
+	step("the JSON view, copied")
+
+	// Moving to another list releases this one (Go drops its items); coming
+	// back reopens it: a list not loaded whole loads its first page again.
+	s.press("push button", "Apps")
+	s.waitText("7 rows")
+	s.press("push button", "Zaps")
+	s.waitMatch(number + ` of ` + number + ` loaded`)
+	step("Zaps again after Apps")
 }
