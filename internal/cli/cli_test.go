@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,9 +13,9 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/zalando/go-keyring"
 
-	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
@@ -50,33 +49,9 @@ func newHarness(t *testing.T, mode sandbox.Approve) *harness {
 	h.env = Env{
 		Version: "test", Stdout: h.out, Stderr: h.errOut,
 		Profiles: profiles.NewStore(), Vault: vault.New(),
-		Window: followRedirects,
+		Window: signintest.FollowRedirects,
 	}
 	return h
-}
-
-func followRedirects(ctx context.Context, o window.Options) (string, error) {
-	m, err := oauth.NewMatcher(o.RedirectURI)
-	if err != nil {
-		return "", err
-	}
-	var caught string
-	c := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
-		if m.Match(r.URL.String()) {
-			caught = r.URL.String()
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	resp, err := c.Get(o.AuthorizeURL)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	if caught == "" {
-		return "", window.ErrTimeout
-	}
-	return caught, nil
 }
 
 func (h *harness) run(args ...string) int {

@@ -71,12 +71,11 @@ func freeLoopbackRedirect(t *testing.T) string {
 	return fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
 }
 
-func TestSignInWithTheSystemBrowserThroughTheLoopbackRelay(t *testing.T) {
-	redirect := freeLoopbackRedirect(t)
-	f := browserFixture(t, redirect)
-	// The browser: the provider redirects it to the relay page, whose script
-	// posts what it read from the address bar back to its own origin.
-	f.svc.Browser = func(authorizeURL string) error {
+// relayBrowser plays the system browser for a sign-in at the loopback
+// redirect: the provider redirects it to the relay page, whose script posts
+// what it read from the address bar back to its own origin.
+func relayBrowser(t *testing.T, redirect string) func(authorizeURL string) error {
+	return func(authorizeURL string) error {
 		go func() {
 			answer, _ := url.Parse(providerAnswer(t, authorizeURL))
 			form := url.Values{"query": {answer.RawQuery}, "fragment": {answer.Fragment}}
@@ -89,6 +88,12 @@ func TestSignInWithTheSystemBrowserThroughTheLoopbackRelay(t *testing.T) {
 		}()
 		return nil
 	}
+}
+
+func TestSignInWithTheSystemBrowserThroughTheLoopbackRelay(t *testing.T) {
+	redirect := freeLoopbackRedirect(t)
+	f := browserFixture(t, redirect)
+	f.svc.Browser = relayBrowser(t, redirect)
 	p, err := f.svc.SignInWithBrowser(context.Background(), "acme", Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package signin
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 )
 
@@ -51,7 +51,7 @@ func newCodeFixture(t *testing.T, expiresIn time.Duration, redirect string) *cod
 		store: &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")},
 		base:  srv.URL(),
 	}, srv: srv}
-	f.svc = &Service{Profiles: f.store, Vault: f.vault, Window: httpWindow}
+	f.svc = &Service{Profiles: f.store, Vault: f.vault, Window: signintest.FollowRedirects}
 	err = f.store.Update(func(file *profiles.File) error {
 		_, err := file.Add(profiles.Profile{ID: "p_acme", Name: "acme", ClientID: sandbox.ClientID, RedirectURI: redirect,
 			AuthorizeURL: srv.AuthorizeURL(), APIBaseURL: srv.URL(), Scopes: []string{"profile", "zap"},
@@ -91,7 +91,7 @@ func TestACodeGrantSignInInTheWindowStoresBothTokensAndChecksWhoSignedIn(t *test
 	var authorize string
 	f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 		authorize = o.AuthorizeURL
-		return httpWindow(ctx, o)
+		return signintest.FollowRedirects(ctx, o)
 	}
 	p, err := f.svc.SignIn(context.Background(), "acme", Options{})
 	if err != nil {
@@ -135,22 +135,7 @@ func TestACodeGrantSignInThroughThePastedAddress(t *testing.T) {
 func TestACodeGrantSignInThroughTheLoopbackRelay(t *testing.T) {
 	redirect := freeLoopbackRedirect(t)
 	f := newCodeFixture(t, time.Hour, redirect)
-	f.svc.Browser = func(authorizeURL string) error {
-		go func() {
-			// The browser: the provider redirects it to the relay page, whose
-			// script posts what it read from the address bar back to its own
-			// origin (as in TestSignInWithTheSystemBrowserThroughTheLoopbackRelay).
-			answer, _ := url.Parse(providerAnswer(t, authorizeURL))
-			form := url.Values{"query": {answer.RawQuery}, "fragment": {answer.Fragment}}
-			req, _ := http.NewRequest(http.MethodPost, redirect, strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Origin", "http://"+answer.Host)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				resp.Body.Close()
-			}
-		}()
-		return nil
-	}
+	f.svc.Browser = relayBrowser(t, redirect)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := f.svc.SignInWithBrowser(ctx, "acme", Options{}); err != nil {

@@ -15,6 +15,7 @@ import (
 	"partnerdesk/internal/oauth/oauthtest"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 )
 
@@ -93,7 +94,7 @@ func TestEveryHostileRedirectIsRefusedAndNothingIsStored(t *testing.T) {
 	var replay, other string
 	donor.Service().Window = func(ctx context.Context, o window.Options) (string, error) {
 		other = stateOf(t, o.AuthorizeURL)
-		r, err := signin.HTTPWindow(ctx, o)
+		r, err := signintest.FollowRedirects(ctx, o)
 		replay = r
 		return r, err
 	}

@@ -29,9 +29,5 @@ func (x Fixture) Secrets() int                        { return len(x.f.vault.sec
 func (x Fixture) Saved(t *testing.T) profiles.Profile { return x.f.saved(t) }
 func (x Fixture) StorePath() string                   { return x.f.store.Path }
 
-// HTTPWindow is the test window that follows the provider's redirects over
-// HTTP (httpWindow).
-var HTTPWindow = httpWindow
-
 // ProviderAnswer is where the provider sends the browser (providerAnswer).
 var ProviderAnswer = providerAnswer

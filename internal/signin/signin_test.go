@@ -15,6 +15,7 @@ import (
 	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
@@ -53,34 +54,6 @@ func (v *memVault) Delete(_ context.Context, id string) error {
 	return nil
 }
 
-// httpWindow plays the sign-in window without a display: it follows the
-// provider's redirects over real HTTP and stops at the registered
-// redirect_uri, as the window's decide-policy does.
-func httpWindow(ctx context.Context, opts window.Options) (string, error) {
-	m, err := oauth.NewMatcher(opts.RedirectURI)
-	if err != nil {
-		return "", err
-	}
-	var caught string
-	client := &http.Client{CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-		if u := req.URL.String(); m.Match(u) {
-			caught = u
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, opts.AuthorizeURL, nil)
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	if caught == "" {
-		return "", window.ErrTimeout
-	}
-	return caught, nil
-}
-
 type fixture struct {
 	svc   *Service
 	vault *memVault
@@ -105,7 +78,7 @@ func newFixture(t *testing.T, mode sandbox.Approve) *fixture {
 		store: &profiles.Store{Path: filepath.Join(t.TempDir(), "profiles.json")},
 		base:  srv.URL(),
 	}
-	f.svc = &Service{Profiles: f.store, Vault: f.vault, Window: httpWindow}
+	f.svc = &Service{Profiles: f.store, Vault: f.vault, Window: signintest.FollowRedirects}
 	err = f.store.Update(func(file *profiles.File) error {
 		_, err := file.Add(profiles.Profile{ID: "p_acme", Name: "acme", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
 			AuthorizeURL: srv.AuthorizeURL(), APIBaseURL: srv.URL(), Scopes: []string{"profile", "zap"}})
@@ -177,8 +150,8 @@ func TestFailedSignInsStoreNothing(t *testing.T) {
 		window Window
 		want   error
 	}{
-		{"a declined approval", sandbox.ApproveDeny, httpWindow, oauth.ErrDeclined},
-		{"a redirect carrying another attempt's state", sandbox.ApproveWrongState, httpWindow, oauth.ErrStateMismatch},
+		{"a declined approval", sandbox.ApproveDeny, signintest.FollowRedirects, oauth.ErrDeclined},
+		{"a redirect carrying another attempt's state", sandbox.ApproveWrongState, signintest.FollowRedirects, oauth.ErrStateMismatch},
 		{"a window the operator closed", sandbox.ApproveAuto, func(context.Context, window.Options) (string, error) {
 			return "", window.ErrCancelled
 		}, window.ErrCancelled},
@@ -216,7 +189,7 @@ func TestSignInAsksForApprovalAgainOnlyWhenForced(t *testing.T) {
 	f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 		req, _ := http.NewRequest("GET", o.AuthorizeURL, nil)
 		prompts = append(prompts, req.URL.Query().Get("approval_prompt"))
-		return httpWindow(ctx, o)
+		return signintest.FollowRedirects(ctx, o)
 	}
 	for _, force := range []bool{false, true} {
 		if _, err := f.svc.SignIn(context.Background(), "acme", Options{Force: force}); err != nil {

@@ -15,6 +15,7 @@ import (
 	"partnerdesk/internal/partnerapi"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
@@ -228,7 +229,7 @@ func TestASignInThatEndsAfterTheAddressesChangedKeepsNoToken(t *testing.T) {
 		if _, _, err := f.svc.Update(ctx, "acme", func(p *profiles.Profile) { p.APIBaseURL = elsewhere.URL }); err != nil {
 			t.Error(err)
 		}
-		return httpWindow(ctx, o)
+		return signintest.FollowRedirects(ctx, o)
 	}
 	if _, err := f.svc.SignIn(ctx, "acme", Options{}); !errors.Is(err, ErrSettingsChanged) {
 		t.Errorf("SignIn = %v, want ErrSettingsChanged", err)

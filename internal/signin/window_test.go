@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"partnerdesk/internal/sandbox"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 )
 
@@ -73,7 +74,7 @@ func TestASignInWhoseWindowFailsToCloseStillFreesTheNextAttempt(t *testing.T) {
 			var next atomic.Bool
 			f.svc.Window = func(ctx context.Context, o window.Options) (string, error) {
 				next.Store(true)
-				return httpWindow(ctx, o)
+				return signintest.FollowRedirects(ctx, o)
 			}
 			if _, err := f.svc.SignIn(context.Background(), "acme", Options{}); err != nil {
 				t.Fatalf("the next SignIn = %v, want it to sign in", err)
