@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,7 +26,7 @@ const grantSecret = "sbs_e2e-grant-secret-0123456789"
 
 // codeSandbox is a `partnerdesk sandbox -v` whose built-in client has the
 // client secret grantSecret and issues access tokens living expiresIn
-// seconds. Its log (stderr) counts the refresh requests.
+// seconds. Its log (its output) counts the refresh requests.
 type codeSandbox struct {
 	base string
 	log  *lockedBuffer
@@ -36,31 +35,8 @@ type codeSandbox struct {
 func (o *operator) codeSandbox(expiresIn int) codeSandbox {
 	o.t.Helper()
 	log := &lockedBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := o.command(ctx, "sandbox", "--addr", "127.0.0.1:0", "--approve", "auto", "-v",
-		"--client-secret", grantSecret, "--expires-in", strconv.Itoa(expiresIn))
-	cmd.Stderr = log
-	pipe, err := cmd.StdoutPipe()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		o.t.Fatal(err)
-	}
-	o.t.Cleanup(func() { cancel(); cmd.Wait() })
-	line := make([]byte, 0, 64)
-	b := make([]byte, 1)
-	for {
-		if _, err := pipe.Read(b); err != nil {
-			o.t.Fatalf("sandbox printed no URL: %v", err)
-		}
-		if b[0] == '\n' {
-			break
-		}
-		line = append(line, b[0])
-	}
-	go io.Copy(io.Discard, pipe)
-	return codeSandbox{base: strings.TrimSpace(string(line)), log: log}
+	base := o.startSandbox(log, nil, "--approve", "auto", "--client-secret", grantSecret, "--expires-in", strconv.Itoa(expiresIn))
+	return codeSandbox{base: base, log: log}
 }
 
 var refreshCount = regexp.MustCompile(`refresh request.* refreshes=(\d+)`)

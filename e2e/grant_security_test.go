@@ -4,12 +4,10 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -26,23 +24,8 @@ func TestSecurityNoCodeGrantSecretLeaksAfterAFullSession(t *testing.T) {
 	o := newOperator(t)
 	var tr transcript
 	sandboxOut := &lockedBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := o.command(ctx, "sandbox", "--addr", "127.0.0.1:0", "--approve", "auto", "-v", "--client-secret", grantSecret, "--expires-in", strconv.Itoa(36000))
-	cmd.Env = append(cmd.Env, debugEnv)
-	cmd.Stderr = sandboxOut
-	pipe, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
-	var first bytes.Buffer
-	for b := make([]byte, 1); ; {
-		if _, err := pipe.Read(b); err != nil || b[0] == '\n' {
-			break
-		}
-		first.Write(b)
-	}
-	s := codeSandbox{base: strings.TrimSpace(first.String()), log: sandboxOut}
+	s := codeSandbox{log: sandboxOut, base: o.startSandbox(sandboxOut, []string{debugEnv},
+		"--approve", "auto", "--client-secret", grantSecret, "--expires-in", "36000")}
 	debug := []string{debugEnv}
 	must := func(args ...string) result {
 		t.Helper()

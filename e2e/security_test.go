@@ -97,13 +97,14 @@ func (o *operator) runWith(tr *transcript, extra []string, args ...string) resul
 	return result{stdout.String(), stderr.String(), code}
 }
 
-// debugSandbox starts `partnerdesk sandbox -v` with debug logging, its
-// output going to out, and returns its base URL.
-func (o *operator) debugSandbox(approve string, out io.Writer) string {
+// startSandbox starts `partnerdesk sandbox -v` on a free port of 127.0.0.1
+// with args added, env added to its environment and all its output going to
+// out, and returns its base URL (the first line it prints).
+func (o *operator) startSandbox(out io.Writer, env []string, args ...string) string {
 	o.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := o.command(ctx, "sandbox", "--addr", "127.0.0.1:0", "--approve", approve, "-v")
-	cmd.Env = append(cmd.Env, debugEnv)
+	cmd := o.command(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "-v"}, args...)...)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = out
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
@@ -229,7 +230,7 @@ func TestSecurityNoTokenLeaksAfterAFullSession(t *testing.T) {
 	o := newOperator(t)
 	var tr transcript
 	var sandboxOut lockedBuffer
-	base := o.debugSandbox("auto", &sandboxOut)
+	base := o.startSandbox(&sandboxOut, []string{debugEnv}, "--approve", "auto")
 	debug := []string{debugEnv}
 	must := func(args ...string) result {
 		t.Helper()
