@@ -35,7 +35,7 @@ type codeSandbox struct {
 func (o *operator) codeSandbox(expiresIn int) codeSandbox {
 	o.t.Helper()
 	log := &lockedBuffer{}
-	base := o.startSandbox(log, nil, "--approve", "auto", "--client-secret", grantSecret, "--expires-in", strconv.Itoa(expiresIn))
+	base, _ := o.startSandbox(log, nil, "-v", "--approve", "auto", "--client-secret", grantSecret, "--expires-in", strconv.Itoa(expiresIn))
 	return codeSandbox{base: base, log: log}
 }
 

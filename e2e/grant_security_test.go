@@ -24,17 +24,11 @@ func TestSecurityNoCodeGrantSecretLeaksAfterAFullSession(t *testing.T) {
 	o := newOperator(t)
 	var tr transcript
 	sandboxOut := &lockedBuffer{}
-	s := codeSandbox{log: sandboxOut, base: o.startSandbox(sandboxOut, []string{debugEnv},
-		"--approve", "auto", "--client-secret", grantSecret, "--expires-in", "36000")}
+	base, _ := o.startSandbox(sandboxOut, []string{debugEnv},
+		"-v", "--approve", "auto", "--client-secret", grantSecret, "--expires-in", "36000")
+	s := codeSandbox{base: base, log: sandboxOut}
 	debug := []string{debugEnv}
-	must := func(args ...string) result {
-		t.Helper()
-		r := o.runWith(&tr, debug, args...)
-		if r.code != 0 {
-			t.Fatalf("partnerdesk %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
-		}
-		return r
-	}
+	must := o.mustRunWith(&tr, debug)
 
 	add := []string{"profile", "add", "leak", "--grant", "code", "--client-id", sandboxClient, "--redirect-uri", registeredRedirect,
 		"--authorize-url", s.base + "/oauth/authorize/", "--api-base", s.base, "--token-url", s.tokenURL(), "--scope", "profile zap", "--client-secret-stdin"}

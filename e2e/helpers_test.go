@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -155,10 +156,20 @@ func (o *operator) sandboxWith(approve string, flags ...string) string {
 // (Zapier out of reach) before the test ends.
 func (o *operator) stoppableSandbox(approve string, flags ...string) (base string, stop func()) {
 	o.t.Helper()
+	return o.startSandbox(nil, nil, append([]string{"--approve", approve}, flags...)...)
+}
+
+// startSandbox starts `partnerdesk sandbox` on a free port of 127.0.0.1
+// with flags added and env added to its environment, all its output going
+// to out (nil: nowhere). It returns its base URL (the first line it
+// prints) and a function that stops it before the test ends.
+func (o *operator) startSandbox(out io.Writer, env []string, flags ...string) (base string, stop func()) {
+	o.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--approve", approve}, flags...)
-	cmd := o.command(ctx, args...)
-	out, err := cmd.StdoutPipe()
+	cmd := o.command(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, flags...)...)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = out
+	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		o.t.Fatal(err)
 	}
@@ -167,9 +178,14 @@ func (o *operator) stoppableSandbox(approve string, flags ...string) (base strin
 	}
 	stop = func() { cancel(); cmd.Wait() }
 	o.t.Cleanup(stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
+	r := bufio.NewReader(pipe)
+	line, err := r.ReadString('\n')
 	if err != nil {
 		o.t.Fatalf("sandbox printed no URL: %v", err)
+	}
+	if out != nil {
+		out.Write([]byte(line))
+		go io.Copy(out, r)
 	}
 	return strings.TrimSpace(line), stop
 }

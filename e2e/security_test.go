@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -71,6 +70,19 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// mustRunWith gives a runner of commands that have to succeed, each run
+// with extra environment and recorded in tr (runWith).
+func (o *operator) mustRunWith(tr *transcript, extra []string) func(args ...string) result {
+	return func(args ...string) result {
+		o.t.Helper()
+		r := o.runWith(tr, extra, args...)
+		if r.code != 0 {
+			o.t.Fatalf("partnerdesk %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		return r
+	}
+}
+
 // runWith runs the binary with extra environment and records its output in
 // tr (when not nil).
 func (o *operator) runWith(tr *transcript, extra []string, args ...string) result {
@@ -95,33 +107,6 @@ func (o *operator) runWith(tr *transcript, extra []string, args ...string) resul
 		tr.add(label+" (stderr)", stderr.String())
 	}
 	return result{stdout.String(), stderr.String(), code}
-}
-
-// startSandbox starts `partnerdesk sandbox -v` on a free port of 127.0.0.1
-// with args added, env added to its environment and all its output going to
-// out, and returns its base URL (the first line it prints).
-func (o *operator) startSandbox(out io.Writer, env []string, args ...string) string {
-	o.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := o.command(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "-v"}, args...)...)
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stderr = out
-	pipe, err := cmd.StdoutPipe()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		o.t.Fatal(err)
-	}
-	o.t.Cleanup(func() { cancel(); cmd.Wait() })
-	r := bufio.NewReader(pipe)
-	line, err := r.ReadString('\n')
-	if err != nil {
-		o.t.Fatalf("sandbox printed no URL: %v", err)
-	}
-	out.Write([]byte(line))
-	go io.Copy(out, r)
-	return strings.TrimSpace(line)
 }
 
 // tokenForms are the ways a token could be written down: plain, percent-
@@ -230,16 +215,9 @@ func TestSecurityNoTokenLeaksAfterAFullSession(t *testing.T) {
 	o := newOperator(t)
 	var tr transcript
 	var sandboxOut lockedBuffer
-	base := o.startSandbox(&sandboxOut, []string{debugEnv}, "--approve", "auto")
+	base, _ := o.startSandbox(&sandboxOut, []string{debugEnv}, "-v", "--approve", "auto")
 	debug := []string{debugEnv}
-	must := func(args ...string) result {
-		t.Helper()
-		r := o.runWith(&tr, debug, args...)
-		if r.code != 0 {
-			t.Fatalf("partnerdesk %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
-		}
-		return r
-	}
+	must := o.mustRunWith(&tr, debug)
 
 	must("profile", "add", "leak", "--client-id", sandboxClient, "--redirect-uri", registeredRedirect,
 		"--authorize-url", base+"/oauth/authorize/", "--api-base", base, "--scope", "profile zap")
