@@ -531,7 +531,7 @@ func TestABigListReopensInPages(t *testing.T) {
 // A Load all sends the page its rows in batches of at least eventRows, not
 // one event per page of the API, and every row once, in order.
 func TestLoadAllSendsItsRowsInBatches(t *testing.T) {
-	b := newBrowser(t, sandbox.Options{Zaps: 2550}, "profile zap")
+	b := newBrowser(t, sandbox.Options{Zaps: 5200}, "profile zap")
 	_, live := pagesOf(b.fetch("v1/zaps", true, nil))
 	var sizes []int
 	n := 0
@@ -542,7 +542,7 @@ func TestLoadAllSendsItsRowsInBatches(t *testing.T) {
 			t.Errorf("a page says %d fetched after %d rows", pg.Fetched, n)
 		}
 	}
-	if fmt.Sprint(sizes) != "[100 1000 1000 450]" {
-		t.Errorf("rows sent in events of %v, want [100 1000 1000 450]", sizes)
+	if fmt.Sprint(sizes) != "[100 2500 2500 100]" {
+		t.Errorf("rows sent in events of %v, want [100 2500 2500 100]", sizes)
 	}
 }
