@@ -147,6 +147,16 @@ describe('a code-grant profile on its card and in the overview', () => {
     expect(within(rows[1]).getByTestId('grant')).toHaveTextContent('With a client secret')
     expect(rows[1]).toHaveTextContent('Renews automatically')
   })
+
+  it('says Sign out removes the refresh token too and keeps the client secret', async () => {
+    const user = userEvent.setup()
+    render(ProfileCard, { profile: signedInProfile(new Date(), { ...CODE_GRANT, renews: true }) })
+    await user.click(screen.getByRole('button', { name: 'Sign out' }))
+    const dialog = screen.getByRole('alertdialog')
+    expect(dialog).toHaveTextContent(
+      'This removes the token and its refresh token from this computer and clears the sign-in session; the client secret stays in your keychain.',
+    )
+  })
 })
 
 describe('the Sandbox with either grant', () => {
