@@ -207,6 +207,8 @@ function installFakeWails(scenario) {
         ImportProfileFile: () => later({ profile: null, pending: null }, 200),
         ConfirmImport: (id) => Promise.reject(`The profile file ${id} is no longer waiting. Import it again.`),
         CancelImport: async () => {},
+        // Go keeps the secret in the keychain; the page is told only that one is stored.
+        SetClientSecret: (id) => later({ ...find(id), clientSecretMissing: false }, 120),
         KeepTokensInMemory: () => {
           state.keychain = { problem: '', sessionOnly: true }
           setTimeout(() => window.__emit('state:changed'), 50)
