@@ -48,7 +48,6 @@ func main() {
 		os.Exit(windowproc.Serve(os.Stdin, os.Stdout, signinwindow.Open, signinwindow.RunMainLoop))
 	}
 	if len(os.Args) > 1 && !(len(os.Args) == 2 && profiles.IsExchangeFile(os.Args[1])) {
-		attachConsole()
 		fmt.Fprintf(os.Stderr, "This is Partnerdesk's app; commands are run with partnerdesk: partnerdesk %s\n", strings.Join(os.Args[1:], " "))
 		os.Exit(2)
 	}
@@ -64,14 +63,10 @@ func main() {
 		// A double-clicked profile file: open the app and import it.
 		app.openAtStart = os.Args[1]
 	}
-	if err := runApp(app); err != nil {
+	if err := wails.Run(appOptions(app)); err != nil {
 		fmt.Fprintln(os.Stderr, "Partnerdesk could not start:", err)
 		os.Exit(1)
 	}
-}
-
-func runApp(app *app) error {
-	return wails.Run(appOptions(app))
 }
 
 // appOptions are the app window's Wails options.
