@@ -51,6 +51,13 @@ if grep -qs '^func Benchmark' internal/partnerapi/*_test.go; then
   zaps=$tmp/zaps.txt
 fi
 
+# The code grant's renewal, expired token to new token stored, with a token
+# endpoint on 127.0.0.1: in memory, and with a real gnome-keyring (the
+# keychain tag, in a private session).
+say "go test -bench of a code-grant renewal, with a real keychain"
+scripts/desktop-session.sh go test -tags "$TAGS,keychain" -run '^$' -bench ExpiredTokenToNewToken -benchmem ./internal/credential/ 2>&1 |
+  tee "$tmp/renew.txt" || true
+
 # 2. Partnerdesk. The frontend may be mid-change by a colleague: retry.
 build_app() {
   (cd frontend && npm run build --silent >/dev/null) &&
@@ -100,6 +107,6 @@ timeout -k 10 1500 scripts/desktop-session.sh "$tmp/harness" \
   -app-dist "$tmp/pd-dist" -bare-dist "$tmp/bare/frontend/dist" \
   -pairs "${BENCH_PAIRS:-15}" -logins "${BENCH_LOGINS:-20}" -signin-runs "${BENCH_SIGNIN_RUNS:-3}" \
   -browse-runs "${BENCH_BROWSE_RUNS:-5}" \
-  -zaps "$zaps" -paint "$paint" -out build/bin/bench-results.md
+  -zaps "$zaps" -paint "$paint" -renew "$tmp/renew.txt" -out build/bin/bench-results.md
 echo
 echo "(written to build/bin/bench-results.md; command: make bench)"

@@ -30,6 +30,7 @@ type config struct {
 	pairs, signinRuns, login int
 	idle                     time.Duration
 	zapsFile, paintFile      string // colleagues' benchmark outputs
+	renewFile                string // the credential package's renewal benchmarks
 	out                      string
 }
 
@@ -49,6 +50,7 @@ func main() {
 	flag.DurationVar(&c.idle, "idle", 3*time.Second, "how long after ready the idle memory is read")
 	flag.StringVar(&c.zapsFile, "zaps", "", "output of the partnerapi Go benchmarks, if they ran")
 	flag.StringVar(&c.paintFile, "paint", "", "output of the frontend table benchmark, if it ran")
+	flag.StringVar(&c.renewFile, "renew", "", "output of internal/credential's renewal benchmarks (expired token to new token), if they ran")
 	flag.StringVar(&c.out, "out", "", "also write the table here")
 	flag.Parse()
 	if os.Getenv("DISPLAY") == "" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
