@@ -83,7 +83,9 @@ func newSignedInWith(t *testing.T, sb *desktoptest.Sandbox) *signedIn {
 		s.mu.Unlock()
 	}
 	ctx, cancel := context.WithCancel(s.desk.appContext(context.Background()))
-	t.Cleanup(cancel)
+	// Registered after the test's temp folders: the loops have stopped
+	// writing there before those are removed.
+	t.Cleanup(func() { cancel(); s.app.services.Wait() })
 	s.app.startup(ctx)
 	return s
 }

@@ -15,6 +15,7 @@ package desktop
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"partnerdesk/internal/profiles"
@@ -46,6 +47,7 @@ type Services struct {
 	Browse   *Browse
 
 	shared *shared
+	loops  sync.WaitGroup // the background loops Startup started
 }
 
 // New builds the services over cfg.
@@ -75,10 +77,14 @@ func (s *Services) Startup(ctx context.Context, openAtStart string) {
 	if openAtStart != "" {
 		s.Profiles.importAtStart(openAtStart)
 	}
-	go s.Session.watchProfiles(ctx)
-	go s.Session.renewBeforeExpiry(ctx)
-	go s.Session.checkKeychain(ctx)
+	for _, loop := range []func(context.Context){s.Session.watchProfiles, s.Session.renewBeforeExpiry, s.Session.checkKeychain} {
+		s.loops.Go(func() { loop(ctx) })
+	}
 }
+
+// Wait returns when the background loops have ended, after Startup's
+// context is cancelled: a test then knows nothing writes its files any more.
+func (s *Services) Wait() { s.loops.Wait() }
 
 // Shutdown clears a copied token from the clipboard (if it still holds it)
 // and closes the token and sign-in windows.
