@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,10 +20,10 @@ import (
 	"partnerdesk/internal/desktop"
 	"partnerdesk/internal/desktop/desktoptest"
 	"partnerdesk/internal/logging"
-	"partnerdesk/internal/oauth"
 	"partnerdesk/internal/profiles"
 	"partnerdesk/internal/sandbox"
 	"partnerdesk/internal/signin"
+	"partnerdesk/internal/signin/signintest"
 	"partnerdesk/internal/signin/window"
 	"partnerdesk/internal/vault"
 )
@@ -313,31 +312,7 @@ func (w *redirectWindow) open(ctx context.Context, o window.Options) (string, er
 	w.mu.Lock()
 	w.opened = append(w.opened, o)
 	w.mu.Unlock()
-	m, err := oauth.NewMatcher(o.RedirectURI)
-	if err != nil {
-		return "", err
-	}
-	var caught string
-	client := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
-		if m.Match(r.URL.String()) {
-			caught = r.URL.String()
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.AuthorizeURL, nil)
-	if err != nil {
-		return "", err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	if caught == "" {
-		return "", window.ErrTimeout
-	}
-	return caught, nil
+	return signintest.FollowRedirects(ctx, o)
 }
 
 func (w *redirectWindow) attempts() []window.Options {
