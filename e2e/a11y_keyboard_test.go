@@ -111,7 +111,10 @@ func (s *screen) checkTabOrder(screenName string) {
 	// The focus, press after press: node references, "" when no node in
 	// the page holds it. At the end of the page the focus passes out of it
 	// (""), and the next Tab comes back in at the top: the round from there
-	// until a control comes round again is the page's Tab order.
+	// until a control comes round again is the page's Tab order. WebKitGTK
+	// sometimes takes the focus straight from the last control back to the
+	// first, never showing it outside the page: coming back to the first
+	// control is a wrap too.
 	var seen, round []string
 	wrapped := false
 	limit := len(stops)*2 + 12
@@ -128,6 +131,9 @@ func (s *screen) checkTabOrder(screenName string) {
 		if focused == "" {
 			wrapped = wrapped || len(seen) > 0
 			continue
+		}
+		if len(seen) > 0 && keyOf[focused] == stops[0].key {
+			wrapped = true
 		}
 		seen = append(seen, focused)
 		if !wrapped {
