@@ -358,16 +358,24 @@ func (b *Bus) Label(n Node) string {
 	return strings.Join(names, " ")
 }
 
-// Focus gives the node the keyboard focus.
+// Focus gives the node the keyboard focus. WebKit now and then refuses it
+// while its window is still taking the focus (a toast appearing, say):
+// Focus asks again for a few seconds before it says refused.
 func (b *Bus) Focus(n Node) error {
-	var ok bool
-	if err := b.call(n.Ref, ifaceComponent+".GrabFocus").Store(&ok); err != nil {
-		return fmt.Errorf("focus %s: %w", n, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var ok bool
+		if err := b.call(n.Ref, ifaceComponent+".GrabFocus").Store(&ok); err != nil {
+			return fmt.Errorf("focus %s: %w", n, err)
+		}
+		if ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("focus %s: refused", n)
+		}
+		time.Sleep(b.Poll)
 	}
-	if !ok {
-		return fmt.Errorf("focus %s: refused", n)
-	}
-	return nil
 }
 
 // ErrNotEditable is returned by Type for a node without EditableText.
