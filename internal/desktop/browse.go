@@ -433,28 +433,25 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 			pending, sent = nil, true
 		}
 	}
-	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
-		Saved: func(saved cache.Entry) {
-			rows, ids := rowsOf(ep, saved.Items, 0)
-			if !b.hold(ctx, job, saved.Items, ids, true) {
-				return
+	// Pages become rows and events on a goroutine of their own: while it
+	// turns page n into rows (ep.Row for each item) and sends them, the
+	// list already asks Zapier for page n+1.
+	steps := make(chan fetchStep, 4)
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
+		for st := range steps {
+			if st.wait != nil {
+				flush() // what came before the pause shows during it
+				kind, reason := explain.Wait(*st.wait)
+				emit(EventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
+					Seconds: int((st.wait.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
+				continue
 			}
-			pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
-			pg.FromCache = true
-			asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
-			pg.AsOf = &asOf
-			emit(EventResourcePage, pg)
-		},
-		Wait: func(w partnerapi.Wait) {
-			flush() // what came before the pause shows during it
-			kind, reason := explain.Wait(w)
-			emit(EventResourceWait, ResourceWait{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-				Seconds: int((w.For + time.Second - 1) / time.Second), Kind: kind, Reason: reason})
-		},
-		Page: func(pg partnerapi.Page) error {
+			pg := *st.page
 			rows, ids := rowsOf(ep, pg.Items, pg.Fetched-len(pg.Items))
 			if !b.hold(ctx, job, pg.Items, ids, replace) {
-				return context.Canceled
+				continue // cancelled: the list stops at its next page
 			}
 			replace = false
 			pending, latest = append(pending, rows...), pg
@@ -468,9 +465,37 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 				// saved.
 				last = page([][]string{}, pg.Fetched, pg.Total, true, pg.More)
 			}
-			return nil
+		}
+	}()
+	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
+		Saved: func(saved cache.Entry) {
+			rows, ids := rowsOf(ep, saved.Items, 0)
+			if !b.hold(ctx, job, saved.Items, ids, true) {
+				return
+			}
+			pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
+			pg.FromCache = true
+			asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
+			pg.AsOf = &asOf
+			emit(EventResourcePage, pg)
+		},
+		Wait: func(w partnerapi.Wait) {
+			select {
+			case steps <- fetchStep{wait: &w}:
+			case <-ctx.Done():
+			}
+		},
+		Page: func(pg partnerapi.Page) error {
+			select {
+			case steps <- fetchStep{page: &pg}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		},
 	})
+	close(steps)
+	<-built
 	if len(last.Rows) == 0 && last.Fetched >= bigList {
 		// The pages' JSON is garbage now: hand the memory back to the
 		// system rather than keep it for the next list.
@@ -495,6 +520,13 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 		b.mu.Unlock()
 	}
 	emit(EventResourcePage, last)
+}
+
+// fetchStep is what the fetch hands the goroutine that builds the rows, in
+// order: a page, or a pause.
+type fetchStep struct {
+	page *partnerapi.Page
+	wait *partnerapi.Wait
 }
 
 // restore shows the copy a fetch of this session saved whole as the list's
