@@ -159,6 +159,7 @@ type listKey struct{ profileID, resourceID string }
 // API sent them, and where each row id is among them.
 type shownList struct {
 	jobID string
+	live  bool // the rows came from Zapier (or back from disk as such), not from the saved copy
 	items []json.RawMessage
 	at    map[string]int // row id → index in items (the first of equal ids)
 }
@@ -259,6 +260,10 @@ func (b *Browse) fetch(profileID, resourceID string, all bool, params map[string
 	job := &fetchJob{id: "fetch-" + strconv.Itoa(b.next), list: key, params: clean, cancel: cancel}
 	b.jobs[job.id] = job
 	savedAt, restorable := b.saved[key]
+	// Load all over rows fresh from Zapier goes on from them: the saved
+	// copy would only flash up ("Showing saved results…") and cost the
+	// page every row twice.
+	showSaved := !all || b.lists[key] == nil || !b.lists[key].live
 	b.mu.Unlock()
 
 	go func() {
@@ -271,7 +276,7 @@ func (b *Browse) fetch(profileID, resourceID string, all bool, params map[string
 		if reopen && restorable && b.restore(ctx, job, ep, savedAt) {
 			return
 		}
-		b.run(ctx, job, p, ep, all)
+		b.run(ctx, job, p, ep, all, showSaved)
 	}()
 	return job.id, nil
 }
@@ -373,7 +378,7 @@ func (b *Browse) rowsJSON(key listKey, rowIDs []string, asArray bool) (string, e
 // the list held, later pages add to it, as the page does with its rows. A
 // job that was cancelled (a newer one started, or the list was released)
 // holds nothing: it is cancelled under the same lock.
-func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessage, ids []string, replace bool) bool {
+func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessage, ids []string, replace, live bool) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if ctx.Err() != nil {
@@ -384,6 +389,7 @@ func (b *Browse) hold(ctx context.Context, job *fetchJob, items []json.RawMessag
 		list = &shownList{jobID: job.id, at: map[string]int{}}
 		b.lists[job.list] = list
 	}
+	list.live = live
 	for i, id := range ids {
 		if _, dup := list.at[id]; !dup {
 			list.at[id] = len(list.items) + i
@@ -404,7 +410,7 @@ const bigList = 1000
 
 // run is one job: the saved rows, then the live pages, then the saved copy
 // replaced (internal/browse), or an error event.
-func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep partnerapi.Endpoint, all bool) {
+func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep partnerapi.Endpoint, all, showSaved bool) {
 	page := func(rows [][]string, fetched, total int, done, more bool) ResourcePage {
 		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
 			Columns: columnKeys(ep), Rows: rows, Fetched: fetched, Done: done, HasMore: more}
@@ -450,7 +456,7 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 			}
 			pg := *st.page
 			rows, ids := rowsOf(ep, pg.Items, pg.Fetched-len(pg.Items))
-			if !b.hold(ctx, job, pg.Items, ids, replace) {
+			if !b.hold(ctx, job, pg.Items, ids, replace, true) {
 				continue // cancelled: the list stops at its next page
 			}
 			replace = false
@@ -467,18 +473,22 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 			}
 		}
 	}()
+	showSavedCopy := func(saved cache.Entry) {
+		rows, ids := rowsOf(ep, saved.Items, 0)
+		if !b.hold(ctx, job, saved.Items, ids, true, false) {
+			return
+		}
+		pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
+		pg.FromCache = true
+		asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
+		pg.AsOf = &asOf
+		emit(EventResourcePage, pg)
+	}
+	if !showSaved {
+		showSavedCopy = nil // the lister then does not even read it
+	}
 	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
-		Saved: func(saved cache.Entry) {
-			rows, ids := rowsOf(ep, saved.Items, 0)
-			if !b.hold(ctx, job, saved.Items, ids, true) {
-				return
-			}
-			pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
-			pg.FromCache = true
-			asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
-			pg.AsOf = &asOf
-			emit(EventResourcePage, pg)
-		},
+		Saved: showSavedCopy,
 		Wait: func(w partnerapi.Wait) {
 			select {
 			case steps <- fetchStep{wait: &w}:
@@ -548,7 +558,7 @@ func (b *Browse) restore(ctx context.Context, job *fetchJob, ep partnerapi.Endpo
 		end := min(start+restorePage, n)
 		items := saved.Items[start:end]
 		rows, ids := rowsOf(ep, items, start)
-		if !b.hold(ctx, job, items, ids, start == 0) {
+		if !b.hold(ctx, job, items, ids, start == 0, true) {
 			return true // a newer job took over, or the list was released
 		}
 		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,

@@ -332,7 +332,7 @@ func TestOfflineShowsTheCachedRowsThenSaysSo(t *testing.T) {
 	b := newBrowser(t, sandbox.Options{Zaps: 30}, "profile zap")
 	b.fetch("v1/zaps", true, nil)
 	b.srv.Close()
-	events := b.fetch("v1/zaps", true, nil)
+	events := b.fetch("v1/zaps", false, nil) // Reload
 	cached, live := pagesOf(events)
 	e := errorOf(events)
 	if len(cached) != 1 || len(cached[0].Rows) != 30 || len(live) != 0 || e == nil || e.Kind != "offline" {
@@ -340,6 +340,22 @@ func TestOfflineShowsTheCachedRowsThenSaysSo(t *testing.T) {
 	}
 	if !strings.Contains(e.Message, "could not reach") {
 		t.Errorf("message %q", e.Message)
+	}
+}
+
+func TestLoadAllOverRowsFreshFromZapierSendsNoSavedCopy(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
+	b.fetch("v1/zaps", true, nil) // saved whole
+	if cached, live := pagesOf(b.fetch("v1/zaps", false, nil)); len(cached) != 1 || len(live) != 1 {
+		t.Fatalf("opening the list: %d saved and %d live pages, want the saved copy, then the first page", len(cached), len(live))
+	}
+	// Load all, with the first page fresh from Zapier on the screen.
+	cached, live := pagesOf(b.fetch("v1/zaps", true, nil))
+	if len(cached) != 0 {
+		t.Errorf("Load all over fresh rows sent the saved copy first (%d rows): it flashes up as saved results", len(cached[0].Rows))
+	}
+	if len(live) != 2 || live[0].Fetched != 100 || live[1].Fetched != 250 {
+		t.Errorf("Load all: %d live pages, want 100 then 250 rows", len(live))
 	}
 }
 

@@ -80,7 +80,7 @@ func TestAPIFaultsKeepTheCachedRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			events := b.fetch("v1/zaps", true, nil)
+			events := b.fetch("v1/zaps", false, nil) // Reload
 			cached, live := pagesOf(events)
 			e := errorOf(events)
 			if len(cached) != 1 || len(cached[0].Rows) != 30 {
