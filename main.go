@@ -78,7 +78,9 @@ func appOptions(app *app) *options.App {
 		MinWidth:  760,
 		MinHeight: 520,
 		AssetServer: &assetserver.Options{
-			Assets:     assets,
+			Assets: assets,
+			// The rows of Browse's lists, fetched by the page (desktop.ResourcePage).
+			Handler:    app.services.Rows(),
 			Middleware: securityHeaders,
 		},
 		OnStartup:  app.startup,

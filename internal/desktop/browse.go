@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +30,11 @@ import (
 // live pages, then the result saved for offline use.
 //
 // The page gets only what its table shows (each row's id, address and
-// cells, in the columns' order); the items as the API sent them stay here,
+// cells, in the columns' order), and not in the event: an event is a script
+// the web view runs, and WebKit keeps the scripts it ran (megabytes, for
+// 10,000 rows) long after their rows are gone. The event names the rows
+// (rowsRef) and the page fetches them from the app's own asset server
+// (Services.Rows, GET /rows/<ref>), once. The items as the API sent them stay here,
 // one copy per list the page shows, and the detail, JSON and copy actions
 // ask for them by row id. ReleaseList drops a list the operator left.
 // Tokens stay in Go: no method or event carries one.
@@ -42,7 +48,11 @@ type Browse struct {
 	next  int
 	jobs  map[string]*fetchJob   // the fetches under way, by job id
 	lists map[listKey]*shownList // the items of the rows the page holds
-	saved map[listKey]time.Time  // lists a fetch of this session saved whole, and when
+	// outbox holds the rows of the events sent until the page fetches
+	// them: each batch once, and none of a list released or reloaded.
+	outbox  map[string]outboxBatch
+	batches int                   // batches sent, for their refs
+	saved   map[listKey]time.Time // lists a fetch of this session saved whole, and when
 }
 
 // BrowseConfig is what Browse is built over.
@@ -61,7 +71,8 @@ type BrowseConfig struct {
 
 // NewBrowse returns the resource browser's service.
 func NewBrowse(cfg BrowseConfig) *Browse {
-	b := &Browse{cfg: cfg, jobs: map[string]*fetchJob{}, lists: map[listKey]*shownList{}, saved: map[listKey]time.Time{}}
+	b := &Browse{cfg: cfg, jobs: map[string]*fetchJob{}, lists: map[listKey]*shownList{}, saved: map[listKey]time.Time{},
+		outbox: map[string]outboxBatch{}}
 	b.ctx, b.stop = context.WithCancel(context.Background())
 	b.lister = &browse.Lister{Access: cfg.Access, Log: slog.Default(), Rejected: func(p profiles.Profile, markErr error) {
 		if markErr != nil && !errors.Is(markErr, profiles.ErrUnknown) {
@@ -104,21 +115,30 @@ type Column struct {
 }
 
 // ResourcePage is the payload of "resource:page": the next rows of a job.
-// Each row is one array: its id, its page on the web ("" when none), then
-// its cells in the order of Columns (the resource's columns). Arrays, not objects:
-// 10,000 rows travel to the page and live there in a third of the room.
+// The rows themselves the page fetches from the rows handler (Services.Rows) by RowsRef: a JSON
+// array of RowCount rows, each one array: its id, its page on the web (""
+// when none), then its cells in the order of Columns (the resource's
+// columns). Arrays, not objects: 10,000 rows travel to the page and live
+// there in a third of the room.
 type ResourcePage struct {
-	JobID      string     `json:"jobId"`
-	ResourceID string     `json:"resourceId"`
-	ProfileID  string     `json:"profileId"`
-	Columns    []string   `json:"columns"` // the keys of the cells in each row, in order
-	Rows       [][]string `json:"rows"`
-	Fetched    int        `json:"fetched"` // rows of this job so far, these included
-	Total      *int       `json:"total"`   // what the API says the list holds; null when it does not say
-	Done       bool       `json:"done"`    // no more events follow for this job
-	HasMore    bool       `json:"hasMore"` // the API has more pages than were fetched
-	FromCache  bool       `json:"fromCache"`
-	AsOf       *string    `json:"asOf"` // RFC 3339, when the cached rows were fetched; null for live rows
+	JobID      string   `json:"jobId"`
+	ResourceID string   `json:"resourceId"`
+	ProfileID  string   `json:"profileId"`
+	Columns    []string `json:"columns"` // the keys of the cells in each row, in order
+	RowsRef    string   `json:"rowsRef"` // "" when the event brings no rows
+	RowCount   int      `json:"rowCount"`
+	Fetched    int      `json:"fetched"` // rows of this job so far, these included
+	Total      *int     `json:"total"`   // what the API says the list holds; null when it does not say
+	Done       bool     `json:"done"`    // no more events follow for this job
+	HasMore    bool     `json:"hasMore"` // the API has more pages than were fetched
+	FromCache  bool     `json:"fromCache"`
+	AsOf       *string  `json:"asOf"` // RFC 3339, when the cached rows were fetched; null for live rows
+}
+
+// outboxBatch is the rows of one event, until the page fetches them.
+type outboxBatch struct {
+	list listKey
+	rows [][]string
 }
 
 // ResourceWait is the payload of "resource:wait": the fetch pauses.
@@ -256,6 +276,7 @@ func (b *Browse) fetch(profileID, resourceID string, all bool, params map[string
 			other.cancel()
 		}
 	}
+	b.dropOutbox(key) // the page follows the new job only
 	b.next++
 	job := &fetchJob{id: "fetch-" + strconv.Itoa(b.next), list: key, params: clean, cancel: cancel}
 	b.jobs[job.id] = job
@@ -308,6 +329,7 @@ func (b *Browse) ReleaseList(profileID, resourceID string) {
 	}
 	list := b.lists[key]
 	delete(b.lists, key)
+	b.dropOutbox(key)
 	b.mu.Unlock()
 	if list != nil && len(list.items) >= bigList {
 		// Go hands freed memory back to the system over minutes; a list
@@ -411,9 +433,9 @@ const bigList = 1000
 // run is one job: the saved rows, then the live pages, then the saved copy
 // replaced (internal/browse), or an error event.
 func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep partnerapi.Endpoint, all, showSaved bool) {
-	page := func(rows [][]string, fetched, total int, done, more bool) ResourcePage {
+	page := func(fetched, total int, done, more bool) ResourcePage {
 		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-			Columns: columnKeys(ep), Rows: rows, Fetched: fetched, Done: done, HasMore: more}
+			Columns: columnKeys(ep), Fetched: fetched, Done: done, HasMore: more}
 		if total >= 0 {
 			pg.Total = &total
 		}
@@ -435,7 +457,7 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 	sent := false
 	flush := func() {
 		if len(pending) > 0 {
-			emit(EventResourcePage, page(pending, latest.Fetched, latest.Total, false, latest.More))
+			b.sendPage(page(latest.Fetched, latest.Total, false, latest.More), pending)
 			pending, sent = nil, true
 		}
 	}
@@ -469,7 +491,7 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 				// The rows are shown at once; the page that says the job is
 				// done, with no rows of its own, follows once the list is
 				// saved.
-				last = page([][]string{}, pg.Fetched, pg.Total, true, pg.More)
+				last = page(pg.Fetched, pg.Total, true, pg.More)
 			}
 		}
 	}()
@@ -478,11 +500,11 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 		if !b.hold(ctx, job, saved.Items, ids, true, false) {
 			return
 		}
-		pg := page(rows, len(saved.Items), saved.Total, false, !saved.Complete)
+		pg := page(len(saved.Items), saved.Total, false, !saved.Complete)
 		pg.FromCache = true
 		asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
 		pg.AsOf = &asOf
-		emit(EventResourcePage, pg)
+		b.sendPage(pg, rows)
 	}
 	if !showSaved {
 		showSavedCopy = nil // the lister then does not even read it
@@ -506,7 +528,7 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 	})
 	close(steps)
 	<-built
-	if len(last.Rows) == 0 && last.Fetched >= bigList {
+	if last.Done && last.Fetched >= bigList {
 		// The pages' JSON is garbage now: hand the memory back to the
 		// system rather than keep it for the next list.
 		defer func() { go debug.FreeOSMemory() }()
@@ -529,8 +551,61 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 		b.saved[job.list] = time.Now()
 		b.mu.Unlock()
 	}
-	emit(EventResourcePage, last)
+	b.sendPage(last, nil)
 }
+
+// sendPage sends a "resource:page" event; its rows wait in the outbox
+// until the page fetches them.
+func (b *Browse) sendPage(pg ResourcePage, rows [][]string) {
+	pg.RowCount = len(rows)
+	if len(rows) > 0 {
+		b.mu.Lock()
+		b.batches++
+		pg.RowsRef = pg.JobID + "-" + strconv.Itoa(b.batches)
+		b.outbox[pg.RowsRef] = outboxBatch{list: listKey{pg.ProfileID, pg.ResourceID}, rows: rows}
+		b.mu.Unlock()
+	}
+	b.cfg.Platform.Emit(EventResourcePage, pg)
+}
+
+// dropOutbox forgets the rows of a list's events not fetched yet; b.mu is held.
+func (b *Browse) dropOutbox(key listKey) {
+	for ref, batch := range b.outbox {
+		if batch.list == key {
+			delete(b.outbox, ref)
+		}
+	}
+}
+
+// rowsHandler serves the rows of "resource:page" events to the page, each
+// batch once: GET /rows/<rowsRef>, a JSON array of rows. It is the app's
+// asset server's handler (main.go), which WebKit reaches only from the
+// app's own pages; an unknown or already fetched batch is 404.
+func (b *Browse) rowsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, ok := strings.CutPrefix(r.URL.Path, RowsPath)
+		if !ok || r.Method != http.MethodGet {
+			http.NotFound(w, r)
+			return
+		}
+		b.mu.Lock()
+		batch, found := b.outbox[ref]
+		delete(b.outbox, ref)
+		b.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := json.NewEncoder(w).Encode(batch.rows); err != nil {
+			slog.Debug("the page stopped reading its rows", "err", err)
+		}
+	})
+}
+
+// RowsPath is where the rows handler (Services.Rows) answers.
+const RowsPath = "/rows/"
 
 // fetchStep is what the fetch hands the goroutine that builds the rows, in
 // order: a page, or a pause.
@@ -562,11 +637,11 @@ func (b *Browse) restore(ctx context.Context, job *fetchJob, ep partnerapi.Endpo
 			return true // a newer job took over, or the list was released
 		}
 		pg := ResourcePage{JobID: job.id, ResourceID: job.list.resourceID, ProfileID: job.list.profileID,
-			Columns: columnKeys(ep), Rows: rows, Fetched: end, Done: end == n}
+			Columns: columnKeys(ep), Fetched: end, Done: end == n}
 		if saved.Total >= 0 {
 			pg.Total = &saved.Total
 		}
-		b.cfg.Platform.Emit(EventResourcePage, pg)
+		b.sendPage(pg, rows)
 	}
 	return true
 }

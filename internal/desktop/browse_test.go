@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,9 @@ type browsePlatform struct {
 
 func (p browsePlatform) Emit(name string, payload any) {
 	b := p.b
+	if pg, ok := payload.(ResourcePage); ok && !b.rowsLeft {
+		payload = b.fetchRows(pg)
+	}
 	b.mu.Lock()
 	b.events = append(b.events, event{name, payload})
 	b.mu.Unlock()
@@ -52,6 +56,39 @@ func (p browsePlatform) CopyText(text string) error {
 	return nil
 }
 
+// shownPage is a "resource:page" event as the page has it once it fetched
+// the event's rows.
+type shownPage struct {
+	ResourcePage
+	Rows [][]string
+}
+
+// fetchRows fetches an event's rows as the page does, from the rows
+// handler over HTTP, at once.
+func (b *browser) fetchRows(pg ResourcePage) shownPage {
+	shown := shownPage{ResourcePage: pg, Rows: [][]string{}}
+	if pg.RowsRef == "" {
+		if pg.RowCount != 0 {
+			b.t.Errorf("an event of %d rows without a rowsRef", pg.RowCount)
+		}
+		return shown
+	}
+	resp, err := http.Get(b.rows.URL + RowsPath + pg.RowsRef)
+	if err != nil {
+		b.t.Errorf("fetch the rows of %s: %v", pg.RowsRef, err)
+		return shown
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.t.Errorf("fetch the rows of %s: %s", pg.RowsRef, resp.Status)
+		return shown
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&shown.Rows); err != nil || len(shown.Rows) != pg.RowCount {
+		b.t.Errorf("the rows of %s: %d rows, the event said %d (%v)", pg.RowsRef, len(shown.Rows), pg.RowCount, err)
+	}
+	return shown
+}
+
 // browser is a Browse over temp stores and a sandbox on 127.0.0.1, with the
 // events it emits collected instead of sent to a window.
 type browser struct {
@@ -60,6 +97,8 @@ type browser struct {
 	store    *profiles.Store
 	keychain *vault.Vault
 	srv      *sandbox.Server
+	rows     *httptest.Server // Browse's rows handler, as the page reaches it
+	rowsLeft bool             // record the events as sent; leave their rows in the outbox
 	profile  profiles.Profile
 	token    string
 	rejected []string // profiles TokenRejected was told of
@@ -100,6 +139,8 @@ func newBrowser(t *testing.T, opts sandbox.Options, scopes string) *browser {
 		},
 	})
 	t.Cleanup(b.browse.stopAll)
+	b.rows = httptest.NewServer(b.browse.rowsHandler())
+	t.Cleanup(b.rows.Close)
 
 	err = b.store.Update(func(f *profiles.File) error {
 		p, err := f.Add(profiles.Profile{Name: "acme", ClientID: sandbox.ClientID, RedirectURI: sandbox.RedirectURI,
@@ -172,7 +213,12 @@ func (b *browser) until(jobID string) []event {
 		finished := false
 		for _, e := range b.events {
 			switch p := e.payload.(type) {
-			case ResourcePage:
+			case shownPage:
+				if p.JobID == jobID {
+					mine = append(mine, e)
+					finished = finished || p.Done
+				}
+			case ResourcePage: // recorded as sent (b.rowsLeft)
 				if p.JobID == jobID {
 					mine = append(mine, e)
 					finished = finished || p.Done
@@ -215,9 +261,9 @@ func (b *browser) fetch(resource string, all bool, params map[string]string) []e
 // last page goes out before the list is saved, and a page without rows
 // saying the job is done follows the save: it is folded into the page
 // before it here, so that live[len-1].Done tells how the job ended.
-func pagesOf(events []event) (cached, live []ResourcePage) {
+func pagesOf(events []event) (cached, live []shownPage) {
 	for _, e := range events {
-		p, ok := e.payload.(ResourcePage)
+		p, ok := e.payload.(shownPage)
 		switch {
 		case !ok:
 		case p.FromCache:
@@ -356,6 +402,65 @@ func TestLoadAllOverRowsFreshFromZapierSendsNoSavedCopy(t *testing.T) {
 	}
 	if len(live) != 2 || live[0].Fetched != 100 || live[1].Fetched != 250 {
 		t.Errorf("Load all: %d live pages, want 100 then 250 rows", len(live))
+	}
+}
+
+func TestEachBatchOfRowsIsFetchedOnceAndGoesWithItsList(t *testing.T) {
+	b := newBrowser(t, sandbox.Options{Zaps: 250}, "profile zap")
+	b.rowsLeft = true
+	get := func(ref string) (int, [][]string) {
+		t.Helper()
+		resp, err := http.Get(b.rows.URL + RowsPath + ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var rows [][]string
+		json.NewDecoder(resp.Body).Decode(&rows)
+		return resp.StatusCode, rows
+	}
+	first := func(events []event) ResourcePage {
+		t.Helper()
+		for _, e := range events {
+			if p, ok := e.payload.(ResourcePage); ok && p.RowsRef != "" {
+				return p
+			}
+		}
+		t.Fatalf("no event with rows in %+v", events)
+		return ResourcePage{}
+	}
+
+	pg := first(b.fetch("v1/zaps", false, nil))
+	// The event is a script the web view keeps: no row in it.
+	out, _ := json.Marshal(pg)
+	if len(out) > 1000 || pg.RowCount != 100 {
+		t.Errorf("an event of %d rows is %d bytes: the rows travel in it (%.200s)", pg.RowCount, len(out), out)
+	}
+	status, rows := get(pg.RowsRef)
+	if status != http.StatusOK || len(rows) != 100 || len(rows[0]) != 6 {
+		t.Fatalf("the rows of %s: %d, %d rows", pg.RowsRef, status, len(rows))
+	}
+	if strings.Contains(string(out), rows[0][0]) {
+		t.Errorf("the event names a row's id: %s", out)
+	}
+	if status, _ := get(pg.RowsRef); status != http.StatusNotFound {
+		t.Errorf("the rows of %s fetched a second time: %d, want 404 (each batch once)", pg.RowsRef, status)
+	}
+
+	// A list released before the page fetched its rows: they go with it.
+	pg = first(b.fetch("v1/zaps", false, nil))
+	b.browse.ReleaseList(b.profile.ID, "v1/zaps")
+	if status, _ := get(pg.RowsRef); status != http.StatusNotFound {
+		t.Errorf("the rows of a released list: %d, want 404", status)
+	}
+	// A reload: the rows of the job it replaces go.
+	old := first(b.fetch("v1/zaps", false, nil))
+	b.fetch("v1/zaps", false, nil)
+	if status, _ := get(old.RowsRef); status != http.StatusNotFound {
+		t.Errorf("the rows of a replaced job: %d, want 404", status)
+	}
+	if resp, err := http.Post(b.rows.URL+RowsPath+"x", "text/plain", nil); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a POST to the rows handler: %v %v, want 404", resp.Status, err)
 	}
 }
 

@@ -15,6 +15,7 @@ package desktop
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 
@@ -68,6 +69,11 @@ func New(cfg Config) *Services {
 func (s *Services) Bound() []any {
 	return []any{s.Session, s.SignIn, s.Profiles, s.Browse}
 }
+
+// Rows is the handler of the app's asset server that gives the page the
+// rows of "resource:page" events (see ResourcePage): not a bound method,
+// since a response body is not a script the web view runs and keeps.
+func (s *Services) Rows() http.Handler { return s.Browse.rowsHandler() }
 
 // Startup runs once the app's window is up: it imports the profile file the
 // app was opened with, if any, and starts the background loops, all here

@@ -128,6 +128,56 @@ describe('resources', () => {
     expect(page).toMatchObject({ total: null, done: true, hasMore: true, fromCache: true, asOf: '2025-03-04T13:00:00Z' })
   })
 
+  it('fetches the rows a page names, once, and delivers nothing after it before them', async () => {
+    const fake = installFakeBackend()
+    let answer!: (r: Response) => void
+    const fetched = vi.fn(() => new Promise<Response>((resolve) => (answer = resolve)))
+    vi.stubGlobal('fetch', fetched)
+    try {
+      const order: string[] = []
+      const pages: ResourcePage[] = []
+      onResourcePage((p) => {
+        order.push('page')
+        pages.push(p)
+      })
+      onResourcePage(() => order.push('page, second listener'))
+      onResourceWait(() => order.push('wait'))
+      onResourceError(() => order.push('error'))
+      fake.emit('resource:page', { jobId: 'job-1', columns: ['title'], rowsRef: 'job-1-1', rowCount: 1, fetched: 1 })
+      fake.emit('resource:wait', { jobId: 'job-1', seconds: 5, reason: 'Rate limited' })
+      fake.emit('resource:error', { jobId: 'job-1', kind: 'offline', message: 'm' })
+      expect(order).toEqual([])
+      expect(fetched).toHaveBeenCalledTimes(1) // both listeners, one fetch
+      expect(fetched.mock.calls[0]).toEqual(['/rows/job-1-1', { cache: 'no-store' }])
+      answer(new Response(JSON.stringify([['z1', 'https://zapier.com/z1', 'Hello']])))
+      await vi.waitFor(() => expect(order).toEqual(['page', 'page, second listener', 'wait', 'error']))
+      expect(pages[0].rows).toEqual([{ id: 'z1', cells: { title: 'Hello' }, url: 'https://zapier.com/z1' }])
+      // Once the queue is empty, an event without rows to fetch is delivered at once.
+      fake.emit('resource:wait', { jobId: 'job-1', seconds: 5, reason: 'Rate limited' })
+      expect(order.at(-1)).toBe('wait')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('says so when the rows of a page cannot be fetched, rather than drop them quietly', async () => {
+    const fake = installFakeBackend()
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('', { status: 404 })))
+    try {
+      const pages = vi.fn()
+      const errors = vi.fn()
+      onResourcePage(pages)
+      onResourceError(errors)
+      fake.emit('resource:page', { jobId: 'job-1', columns: ['title'], rowsRef: 'job-1-1', rowCount: 3, fetched: 3 })
+      await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1))
+      expect(pages).not.toHaveBeenCalled()
+      expect(errors.mock.calls[0][0]).toMatchObject({ jobId: 'job-1', kind: 'other' })
+      expect(errors.mock.calls[0][0].message).toMatch(/Reload the list/)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('delivers waits and errors, reading an unknown error kind as "other"', () => {
     const fake = installFakeBackend()
     const waits = vi.fn()

@@ -352,12 +352,12 @@ function arrayRow(v: unknown[], columns: string[]): Row | null {
   return { id: String(v[0]), cells, url: str(v[1]) }
 }
 
-function toPage(v: unknown): ResourcePage | null {
+function toPage(v: unknown, fetchedRows: unknown[] | null): ResourcePage | null {
   const o = record(v)
   if (!o || typeof o.jobId !== 'string') return null
   const columns = Array.isArray(o.columns) ? o.columns.map(str) : []
   const rows: Row[] = []
-  for (const r of Array.isArray(o.rows) ? o.rows : []) {
+  for (const r of fetchedRows ?? (Array.isArray(o.rows) ? o.rows : [])) {
     const ok = Array.isArray(r) ? arrayRow(r, columns) : row(r)
     if (ok) rows.push(ok)
   }
@@ -401,31 +401,122 @@ function toError(v: unknown): ResourceError | null {
   return { jobId: o.jobId, kind, message: str(o.message), scope: str(o.scope) }
 }
 
-/** Calls fn for each "resource:page" event. Returns a function that stops it. */
+// The rows of a "resource:page" event are not in it: an event is a script the web
+// view runs, and WebKit keeps the scripts it ran, megabytes for 10,000 rows, long
+// after the rows are gone. The event names them (rowsRef) and they are fetched from
+// Go's rows handler (desktop.RowsPath), once per event whoever listens. (The fake Go
+// sides put the rows in the event itself; both are read.) The resource events are
+// delivered in the order Go sent them: none overtakes a page whose rows are on their
+// way.
+
+const rowsOfEvent = new WeakMap<object, Promise<unknown[]>>()
+
+async function fetchRows(ref: string): Promise<unknown[]> {
+  const res = await fetch(`/rows/${encodeURIComponent(ref)}`, { cache: 'no-store' })
+  if (!res.ok) throw new Error(`rows ${ref}: ${res.status}`)
+  const rows: unknown = await res.json()
+  if (!Array.isArray(rows)) throw new Error(`rows ${ref}: not a list`)
+  return rows
+}
+
+/** The rows an event names, fetched once; null when the event brings its rows itself. */
+function rowsOf(payload: unknown): Promise<unknown[]> | null {
+  const o = record(payload)
+  if (!o || typeof o.rowsRef !== 'string' || o.rowsRef === '') return null
+  let rows = rowsOfEvent.get(o)
+  if (!rows) {
+    rows = fetchRows(o.rowsRef)
+    rowsOfEvent.set(o, rows)
+  }
+  return rows
+}
+
+let queued = 0
+let tail: Promise<void> = Promise.resolve()
+
+/** Runs deliver now when nothing waits before it, else after what does. */
+function inOrder(deliver: () => void | Promise<void>): void {
+  if (queued === 0) {
+    const r = deliver()
+    if (!(r instanceof Promise)) return
+    queued++
+    tail = r.catch(() => {}).finally(() => void queued--)
+    return
+  }
+  queued++
+  tail = tail.then(deliver).catch(() => {}).finally(() => void queued--)
+}
+
+/**
+ * Calls fn for each "resource:page" event, with its rows. A page whose rows cannot be
+ * fetched reaches the "resource:error" listeners instead: the list says so and keeps
+ * what it shows.
+ */
 export function onResourcePage(fn: (p: ResourcePage) => void): () => void {
   return subscribe('resource:page', (payload) => {
-    const p = toPage(payload)
-    if (p) fn(p)
+    const rows = rowsOf(payload)
+    if (!rows) {
+      inOrder(() => {
+        const p = toPage(payload, null)
+        if (p) fn(p)
+      })
+      return
+    }
+    inOrder(async () => {
+      let fetched: unknown[]
+      try {
+        fetched = await rows
+      } catch {
+        const jobId = record(payload)?.jobId
+        if (typeof jobId === 'string') for (const l of errorListeners) l(rowsLost(jobId))
+        return
+      }
+      const p = toPage(payload, fetched)
+      if (p) fn(p)
+    })
   })
+}
+
+function rowsLost(jobId: string): ResourceError {
+  return {
+    jobId,
+    kind: 'other',
+    message: 'Partnerdesk could not show some of the rows it loaded. Reload the list to see them all.',
+    scope: '',
+  }
 }
 
 /** Calls fn for each "resource:wait" event. Returns a function that stops it. */
 export function onResourceWait(fn: (w: ResourceWait) => void): () => void {
-  return subscribe('resource:wait', (payload) => {
-    const w = toWait(payload)
-    if (w) fn(w)
-  })
+  return subscribe('resource:wait', (payload) =>
+    inOrder(() => {
+      const w = toWait(payload)
+      if (w) fn(w)
+    }),
+  )
 }
+
+const errorListeners = new Set<(e: ResourceError) => void>()
 
 /** Calls fn for each "resource:error" event. Returns a function that stops it. */
 export function onResourceError(fn: (e: ResourceError) => void): () => void {
-  return subscribe('resource:error', (payload) => {
-    const e = toError(payload)
-    if (e) fn(e)
-  })
+  errorListeners.add(fn)
+  const off = subscribe('resource:error', (payload) =>
+    inOrder(() => {
+      const e = toError(payload)
+      if (e) fn(e)
+    }),
+  )
+  return () => {
+    errorListeners.delete(fn)
+    off()
+  }
 }
 
 /** Forgets every event subscription. For tests, which install a fresh fake runtime each time. */
 export function resetEventsForTests(): void {
   listeners.clear()
+  errorListeners.clear()
+  queued = 0
+  tail = Promise.resolve()
 }
