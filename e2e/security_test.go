@@ -322,7 +322,7 @@ const hostilePage = `<!doctype html><html><head><meta charset="utf-8"><title>Hos
   put('parent is self', safe(() => window.parent === window && window.top === window));
   put('postMessage to opener', safe(() => { window.opener.postMessage('hi', '*'); return 'sent'; }));
   put('window.open app', safe(() => String(window.open('wails://wails/', '_blank'))));
-  for (const u of ['wails://wails/', 'wails://wails/wails/runtime.js', 'wails://wails/wails/ipc.js']) {
+  for (const u of ['wails://wails/', 'wails://wails/wails/runtime.js', 'wails://wails/wails/ipc.js', 'wails://wails/rows/fetch-1-1']) {
     try {
       const resp = await fetch(u);
       put('fetch ' + u, 'answered ' + resp.status + ' ' + (await resp.text()).slice(0, 60));
@@ -482,6 +482,7 @@ func TestSecurityHostilePageInTheSignInWindow(t *testing.T) {
 		{"fetch wails://wails/", failed, "failed"},
 		{"fetch wails://wails/wails/runtime.js", failed, "failed"},
 		{"fetch wails://wails/wails/ipc.js", failed, "failed"},
+		{"fetch wails://wails/rows/fetch-1-1", failed, "failed"},
 		{"xhr wails://", failed, "failed"},
 		{"clipboard.readText", func(v any) bool { s, _ := v.(string); return !strings.Contains(s, clipMarker) }, "no clipboard content"},
 		{"execCommand paste", func(v any) bool { s, _ := v.(string); return !strings.Contains(s, clipMarker) }, "no clipboard content"},
