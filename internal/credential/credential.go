@@ -24,8 +24,10 @@
 //
 // What it deliberately does not do: open a window (a refused refresh token
 // is ErrSignedOut, and the caller asks the operator to sign in), keep
-// tokens in memory between calls (the keychain is the one truth), or write
-// a secret anywhere but the keychain. It registers every secret it reads
+// tokens in memory beyond one Source (the keychain is the one truth: a
+// Source remembers the token it gave only while it is good for more than a
+// minute, and renews under the lock from the keychain), or write a secret
+// anywhere but the keychain. It registers every secret it reads
 // or writes with the log's redaction (internal/logging).
 package credential
 

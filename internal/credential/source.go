@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"partnerdesk/internal/filelock"
@@ -81,6 +82,16 @@ func shellWord(s string) string {
 // Source gives one profile's valid access token. Set the fields before the
 // first call; a Source may then be used from several goroutines, and
 // several processes may each have one for the same profile.
+//
+// A Source reads the keychain once, then again only when the access token
+// it remembers (the one it last gave, as loaded or saved) has less than
+// Margin left, or when Renew is told the API rejected it. An API client
+// asks for the token before every request, and a read per request cost a
+// keychain round trip per page: 100 of them to list 10,000 Zaps. Renew
+// always reads the keychain again under the renewal lock, so a token
+// another process stored meanwhile is still found. Keep a Source for one
+// job (one list, one command), not for the life of the app: a sign-out
+// elsewhere shows only when the API rejects the remembered token.
 type Source struct {
 	ProfileID   string
 	ProfileName string // for messages
@@ -99,12 +110,18 @@ type Source struct {
 	// this profile's token and this call waits for it, so the caller can
 	// tell the operator what is being waited for.
 	OnWait func()
+
+	mu   sync.Mutex
+	last Credential // the credential whose token was last given; zero: read the keychain
 }
 
 // Token returns a valid access token: the stored one while more than
 // Margin of it remains, otherwise a renewed one. It is a *SignedOutError
 // when there is no token and none can be had without a window.
 func (s *Source) Token(ctx context.Context) (string, error) {
+	if c := s.remembered(); !c.expiresWithin(s.now(), s.margin()) {
+		return c.AccessToken, nil
+	}
 	c, err := s.Store.Load(ctx, s.ProfileID)
 	if errors.Is(err, vault.ErrNotFound) {
 		return "", &SignedOutError{Profile: s.ProfileName, Reason: NotSignedIn}
@@ -113,6 +130,7 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if !c.expiresWithin(s.now(), s.margin()) {
+		s.remember(c)
 		return c.AccessToken, nil
 	}
 	return s.renew(ctx, "")
@@ -129,6 +147,9 @@ func (s *Source) Renew(ctx context.Context, rejected string) (string, error) {
 }
 
 func (s *Source) renew(ctx context.Context, rejected string) (string, error) {
+	// The token remembered is the one expiring or rejected: until this
+	// renewal succeeds, Token reads the keychain again, as it always did.
+	s.remember(Credential{})
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return "", err
@@ -144,6 +165,7 @@ func (s *Source) renew(ctx context.Context, rejected string) (string, error) {
 		return "", err
 	}
 	if c.AccessToken != rejected && !c.expiresWithin(s.now(), s.margin()) {
+		s.remember(c)
 		return c.AccessToken, nil
 	}
 	if c.RefreshToken == "" {
@@ -172,9 +194,24 @@ func (s *Source) renew(ctx context.Context, rejected string) (string, error) {
 	if err := s.Store.Save(ctx, s.ProfileID, renewed); err != nil {
 		return "", fmt.Errorf("Partnerdesk renewed the sign-in but could not keep it in the keychain: %w", err)
 	}
+	s.remember(renewed)
 	// For `make bench` (PARTNERDESK_DEBUG=1): durations only, never a token.
 	slog.Debug("token renewed", "profile", s.ProfileID, "renew_ms", time.Since(start).Seconds()*1000)
 	return renewed.AccessToken, nil
+}
+
+// remembered is the credential whose access token Token or Renew last
+// gave, zero before the first or while a renewal is under way.
+func (s *Source) remembered() Credential {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+func (s *Source) remember(c Credential) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last = c
 }
 
 func (s *Source) now() time.Time {

@@ -314,3 +314,133 @@ func TestStoreLayout(t *testing.T) {
 		t.Errorf("Load = %v, %v; want an implicit credential", c, err)
 	}
 }
+
+// countingKeychain counts the reads of the keychain under it.
+type countingKeychain struct {
+	Keychain
+	mu   sync.Mutex
+	gets int
+}
+
+func (k *countingKeychain) Get(ctx context.Context, user string) (string, error) {
+	k.mu.Lock()
+	k.gets++
+	k.mu.Unlock()
+	return k.Keychain.Get(ctx, user)
+}
+
+func (k *countingKeychain) count() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.gets
+}
+
+// countingStore is memoryStore with its keychain reads counted.
+func countingStore() (*Store, *countingKeychain) {
+	store := memoryStore()
+	keychain := &countingKeychain{Keychain: store.Keychain}
+	store.Keychain = keychain
+	return store, keychain
+}
+
+func TestManyTokenCallsOnOneSourceReadTheKeychainOnce(t *testing.T) {
+	t.Parallel()
+	srv := newTokenServer(t)
+	store, keychain := countingStore()
+	signedIn(t, store, "p_acme", testNow.Add(10*time.Hour))
+	ctx := context.Background()
+	before := keychain.count()
+	if _, err := store.Load(ctx, "p_acme"); err != nil {
+		t.Fatal(err)
+	}
+	oneRead := keychain.count() - before
+
+	src := testSource(t, srv, store)
+	before = keychain.count()
+	for page := range 100 {
+		if got, err := src.Token(ctx); err != nil || got != firstAccess {
+			t.Fatalf("page %d: Token = %q, %v; want the stored token", page, got, err)
+		}
+	}
+	if n := keychain.count() - before; n != oneRead {
+		t.Fatalf("100 Token calls made %d keychain reads, want %d (one load of the credential)", n, oneRead)
+	}
+}
+
+func TestARememberedTokenNearItsExpiryIsNotGivenAgain(t *testing.T) {
+	t.Parallel()
+	srv := newTokenServer(t)
+	store := memoryStore()
+	signedIn(t, store, "p_acme", testNow.Add(10*time.Hour))
+	src := testSource(t, srv, store)
+	now := testNow
+	src.Now = func() time.Time { return now }
+	ctx := context.Background()
+	if got, err := src.Token(ctx); err != nil || got != firstAccess {
+		t.Fatalf("Token = %q, %v; want the stored token", got, err)
+	}
+	// The list runs on until 59 s of the remembered token remain.
+	now = testNow.Add(10*time.Hour - 59*time.Second)
+	got, err := src.Token(ctx)
+	if err != nil || got == firstAccess || srv.count() != 1 {
+		t.Fatalf("Token near expiry = %q (the old one: %v), %v after %d refresh requests; want a renewed token and 1 request",
+			got, got == firstAccess, err, srv.count())
+	}
+	if c, _ := store.Load(ctx, "p_acme"); c.AccessToken != got {
+		t.Fatal("the renewed token is not the one stored")
+	}
+}
+
+func TestAfterARejectionTheSourceGivesTheTokenAnotherProcessStored(t *testing.T) {
+	t.Parallel()
+	srv := newTokenServer(t)
+	store, keychain := countingStore()
+	signedIn(t, store, "p_acme", testNow.Add(10*time.Hour))
+	src := testSource(t, srv, store)
+	ctx := context.Background()
+	if got, err := src.Token(ctx); err != nil || got != firstAccess {
+		t.Fatalf("Token = %q, %v; want the stored token", got, err)
+	}
+	// Another process renews the token; the API then rejects the one this
+	// Source remembers.
+	other := Credential{Grant: oauth.GrantCode, AccessToken: "at-other-Hs4Kd8Wq2Zn6", RefreshToken: "rt-other-Mb3Jx7Vc1Ty5", Expiry: testNow.Add(10 * time.Hour)}
+	if err := store.Save(ctx, "p_acme", other); err != nil {
+		t.Fatal(err)
+	}
+	got, err := src.Renew(ctx, firstAccess)
+	if err != nil || got != other.AccessToken || srv.count() != 0 {
+		t.Fatalf("Renew = %q, %v after %d refresh requests; want the other process's token and no request", got, err, srv.count())
+	}
+	before := keychain.count()
+	for page := range 10 {
+		if got, err := src.Token(ctx); err != nil || got != other.AccessToken {
+			t.Fatalf("page %d: Token = %q (the rejected one: %v), %v; want the other process's token", page, got, got == firstAccess, err)
+		}
+	}
+	if n := keychain.count() - before; n != 0 {
+		t.Fatalf("Token after Renew read the keychain %d times, want none", n)
+	}
+}
+
+func TestASourceForgetsItsTokenWhenARenewalFails(t *testing.T) {
+	t.Parallel()
+	srv := newTokenServer(t)
+	srv.refuse = true
+	store := memoryStore()
+	signedIn(t, store, "p_acme", testNow.Add(10*time.Hour))
+	src := testSource(t, srv, store)
+	ctx := context.Background()
+	if got, err := src.Token(ctx); err != nil || got != firstAccess {
+		t.Fatalf("Token = %q, %v; want the stored token", got, err)
+	}
+	// The API rejects it and the provider refuses the refresh token: the
+	// profile is signed out, and the Source must not give the token again.
+	if _, err := src.Renew(ctx, firstAccess); !errors.Is(err, ErrSignedOut) {
+		t.Fatalf("Renew = %v, want ErrSignedOut", err)
+	}
+	got, err := src.Token(ctx)
+	var signedOut *SignedOutError
+	if !errors.As(err, &signedOut) || signedOut.Reason != NotSignedIn {
+		t.Fatalf("Token after the sign-out = %q (the rejected one: %v), %v; want NotSignedIn", got, got == firstAccess, err)
+	}
+}

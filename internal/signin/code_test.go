@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,5 +302,44 @@ func TestANewClientIDOrTokenURLDropsTheClientSecret(t *testing.T) {
 	}
 	if ok, _ := f.svc.HasClientSecret(context.Background(), "acme"); !ok {
 		t.Fatal("a new scope dropped the client secret")
+	}
+}
+
+// countingVault counts the reads of the access token's keychain entry.
+type countingVault struct {
+	Vault
+	mu    sync.Mutex
+	reads int
+}
+
+func (v *countingVault) Get(ctx context.Context, user string) (string, error) {
+	if user == "p_acme" {
+		v.mu.Lock()
+		v.reads++
+		v.mu.Unlock()
+	}
+	return v.Vault.Get(ctx, user)
+}
+
+func TestACodeGrantAPIClientReadsTheKeychainOnceForManyRequests(t *testing.T) {
+	f := newCodeFixture(t, time.Hour, "")
+	ctx := context.Background()
+	if _, err := f.svc.SignIn(ctx, "acme", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingVault{Vault: f.svc.Vault}
+	f.svc.Vault = counted
+	ep, _ := partnerapi.EndpointForPath("/v1/profiles/me")
+	client, _, err := f.svc.APIClient(ctx, f.saved(t), ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for request := range 5 {
+		if _, err := client.Me(ctx); err != nil {
+			t.Fatalf("request %d: %v", request, err)
+		}
+	}
+	if counted.reads != 1 || f.srv.Refreshes() != 0 {
+		t.Fatalf("5 requests read the access token from the keychain %d times (with %d refreshes), want once", counted.reads, f.srv.Refreshes())
 	}
 }

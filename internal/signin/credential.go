@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"partnerdesk/internal/credential"
 	"partnerdesk/internal/logging"
@@ -143,19 +144,32 @@ func (s *Service) tokenSource(p profiles.Profile) *tokenSource {
 	return &tokenSource{s: s, p: p}
 }
 
+// tokenSource keeps one credential.Source for its life (one API client: one
+// list or one command), so that the keychain is read once rather than
+// before every request: a new Source per call cost a keychain round trip
+// per page.
 type tokenSource struct {
 	s *Service
 	p profiles.Profile
+
+	mu  sync.Mutex
+	src *credential.Source // made at the first call
 }
 
 func (t *tokenSource) source(ctx context.Context) (*credential.Source, error) {
-	// The sandbox profile's token URL answers only while the sandbox runs.
+	// The sandbox profile's token URL answers only while the sandbox runs:
+	// asked at every call, as the sandbox may stop during a list.
 	if _, _, err := t.s.endpoints(t.p); err != nil {
 		return nil, err
 	}
-	endpoint := oauth.TokenEndpoint{URL: t.p.EffectiveTokenURL(), ClientID: t.p.ClientID, HTTPClient: t.s.HTTP}
-	return &credential.Source{ProfileID: t.p.ID, ProfileName: t.p.Name, Store: t.s.credentials(),
-		Endpoint: endpoint, LockDir: paths.Locks(), Now: t.s.Now, OnWait: t.s.RenewWait}, nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.src == nil {
+		endpoint := oauth.TokenEndpoint{URL: t.p.EffectiveTokenURL(), ClientID: t.p.ClientID, HTTPClient: t.s.HTTP}
+		t.src = &credential.Source{ProfileID: t.p.ID, ProfileName: t.p.Name, Store: t.s.credentials(),
+			Endpoint: endpoint, LockDir: paths.Locks(), Now: t.s.Now, OnWait: t.s.RenewWait}
+	}
+	return t.src, nil
 }
 
 // Token gives the valid access token.

@@ -8,8 +8,9 @@
 // code traded at the token URL), the credential into the keychain
 // (internal/credential), the non-secret metadata into the profile, then a
 // live call to /v1/profiles/me to record who signed in. The package holds
-// no token or secret longer than one call and never writes one anywhere but
-// the vault.
+// no token or secret longer than one call (but an API client's code-grant
+// token for that client's life: one list or one command) and never writes
+// one anywhere but the vault.
 //
 // A code-grant profile's token is renewed without a window
 // (credential.Source, through Token, Renew and APIClient); a refresh token
