@@ -64,6 +64,15 @@ func TestTheHandlerRemovesEveryFormOfAToken(t *testing.T) {
 		{"a form body with refresh_token and client_secret", nil, func(l *slog.Logger) {
 			l.Info("body", "b", "grant_type=refresh_token&refresh_token="+token+"&client_secret="+tokenOdd)
 		}, token + "|" + tokenOdd},
+		{"a code-grant redirect address with its code", nil, func(l *slog.Logger) {
+			l.Info("caught https://partner.invalid/cb?code=" + token + "&state=s")
+		}, token},
+		{"a token request's form body with the code and its verifier", nil, func(l *slog.Logger) {
+			l.Info("body", "b", "code="+token+"&grant_type=authorization_code&code_verifier="+tokenOdd)
+		}, token + "|" + tokenOdd},
+		{"a code-grant redirect percent-encoded inside another address", nil, func(l *slog.Logger) {
+			l.Info("load", "url", "https://x.test/?next="+url.QueryEscape("https://partner.invalid/cb?state=s&code="+token))
+		}, token},
 		{"a JSON answer holding access_token", nil, func(l *slog.Logger) {
 			l.Info(`answer {"access_token": "` + token + `", "token_type": "bearer"}`)
 		}, token},
@@ -132,12 +141,13 @@ func TestTheHandlerKeepsWhatIsNotSecret(t *testing.T) {
 		l.Info("The sign-in reply did not say it carries a Bearer token.",
 			"token_type", "Bearer", "scope", "zap profile", "intercepted", true,
 			"status", 401, "took", 1500*time.Millisecond, "url", "https://partner.invalid/cb?…",
+			"answer", "status_code=500&postcode=SW1A",
 			"token", oauth.Token{AccessToken: token, TokenType: "Bearer", Scopes: []string{"zap"}, ExpiresIn: time.Hour})
 	})
 	for _, want := range []string{
 		`msg="The sign-in reply did not say it carries a Bearer token."`,
 		"token_type=Bearer", `scope="zap profile"`, "intercepted=true", "status=401", "took=1.5s",
-		"token.type=Bearer", "token.chars=36", "token.scope=zap", "token.expires_in=1h0m0s",
+		"status_code=500&postcode=SW1A", "token.type=Bearer", "token.chars=36", "token.scope=zap", "token.expires_in=1h0m0s",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lost %q:\n%s", want, out)

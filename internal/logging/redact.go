@@ -86,6 +86,12 @@ var patterns = []struct {
 	// access_token=... in a query, fragment or form body, also with the '='
 	// percent-encoded (an address inside another address's parameter).
 	{regexp.MustCompile(`(?i)(` + secretName + `)(=|%3D)([^&#\s"'<>;,]+)`), "${1}${2}" + Redacted},
+	// An authorization code and its PKCE verifier, in a redirect's query, a
+	// token request's form body, or either percent-encoded inside another
+	// address: single-use and short-lived, but with the verifier a code is a
+	// token. Only as a parameter (after ?, & or #, or starting a body), so a
+	// status_code or a zipcode stays readable.
+	{regexp.MustCompile(`(?i)(^|[?&#]|%3F|%26|%23)(code|code_verifier)(=|%3D)([^&#\s"'<>;,%]+)`), "${1}${2}${3}" + Redacted},
 	// "access_token": "..." in JSON.
 	{regexp.MustCompile(`(?i)("` + secretName + `"\s*:\s*")(?:[^"\\]|\\.)*(")`), "${1}" + Redacted + "${2}"},
 	// An Authorization header written out: "Authorization: Bearer x", also
