@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -34,7 +33,7 @@ func profileCmd(ctx context.Context, args []string, env *Env) error {
 	case "export":
 		return profileExport(args[1:], env)
 	case "import":
-		return profileImport(args[1:], env)
+		return profileImport(ctx, args[1:], env)
 	}
 	return usagef("unknown profile subcommand %q", args[0])
 }
@@ -80,7 +79,7 @@ func profileAdd(ctx context.Context, args []string, env *Env) error {
 	}
 	var secret oauth.ClientSecret
 	if *secretStdin {
-		if secret, err = readClientSecret(env); err != nil {
+		if secret, err = readClientSecret(ctx, env); err != nil {
 			return err
 		}
 	}
@@ -139,19 +138,25 @@ func checkGrantFlags(p profiles.Profile, tokenURLGiven, secretGiven, exists bool
 }
 
 // readClientSecret reads the client secret from the first line of
-// standard input, never from an argument (which other users can read).
-func readClientSecret(env *Env) (oauth.ClientSecret, error) {
-	if f, ok := env.Stdin.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintln(env.Stderr, "Paste the client secret from your app's page on Zapier, then press Enter:")
-		}
-	}
+// standard input, never from an argument (which other users can read). At a
+// terminal it asks for it and reads it without echo (readHiddenLine).
+func readClientSecret(ctx context.Context, env *Env) (oauth.ClientSecret, error) {
 	if env.Stdin == nil {
 		return "", usagef("--client-secret-stdin: there is no standard input to read the client secret from")
 	}
-	line, err := bufio.NewReader(io.LimitReader(env.Stdin, 4096)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read the client secret from standard input: %w", err)
+	var line string
+	var err error
+	if tty, ok := isTerminal(env.Stdin); ok {
+		fmt.Fprintln(env.Stderr, "Paste the client secret from your app's page on Zapier, then press Enter:")
+		if line, err = readHiddenLine(ctx, tty, env.Stderr); err != nil {
+			return "", err
+		}
+		line = line[:min(len(line), 4096)] // the cap piped input has
+	} else {
+		line, err = bufio.NewReader(io.LimitReader(env.Stdin, 4096)).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read the client secret from standard input: %w", err)
+		}
 	}
 	secret := strings.TrimSpace(line)
 	if secret == "" {
@@ -351,7 +356,7 @@ type hostList []string
 func (h *hostList) String() string     { return strings.Join(*h, ",") }
 func (h *hostList) Set(v string) error { *h = append(*h, strings.TrimSpace(v)); return nil }
 
-func profileImport(args []string, env *Env) error {
+func profileImport(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("profile import", flag.ContinueOnError)
 	name := fs.String("name", "", "save it under this name instead of the file's")
 	var trusted hostList
@@ -388,7 +393,7 @@ func profileImport(args []string, env *Env) error {
 	}
 	var secret oauth.ClientSecret
 	if *secretStdin {
-		if secret, err = readClientSecret(env); err != nil {
+		if secret, err = readClientSecret(ctx, env); err != nil {
 			return err
 		}
 	}
