@@ -49,7 +49,11 @@ func (s *Profiles) AddSandboxProfile(grant string) (ProfileView, error) {
 	if err != nil {
 		return ProfileView{}, err
 	}
-	base, err := sandbox.EnsureLocal(sandbox.LocalAddr)
+	addr := s.shared.sandboxAddr
+	if addr == "" {
+		addr = sandbox.LocalAddr
+	}
+	base, err := sandbox.EnsureLocal(addr)
 	if err != nil {
 		return ProfileView{}, errors.New(explain.Message(err))
 	}

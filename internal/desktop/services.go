@@ -36,6 +36,11 @@ type Config struct {
 	// built-in sandbox running).
 	Endpoints signin.Endpoints
 	Platform  Platform
+	// SandboxAddr is where "Try the Sandbox" starts the built-in sandbox;
+	// "" means sandbox.LocalAddr, its fixed address. Tests give each app a
+	// port of its own: test packages run at the same time, each with its
+	// own sandbox key, and would take each other's fixed port.
+	SandboxAddr string
 }
 
 // Services are the app's bound services and their life cycle. Its own

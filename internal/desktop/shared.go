@@ -22,6 +22,8 @@ type shared struct {
 	service  *signin.Service
 	// renew tries one silent sign-in (SignIn.renewSilently).
 	renew func(profileID string)
+	// sandboxAddr is Config.SandboxAddr.
+	sandboxAddr string
 
 	ctx context.Context // the app's; ends when it quits
 
@@ -37,7 +39,7 @@ type shared struct {
 }
 
 func newShared(cfg Config) *shared {
-	sh := &shared{version: cfg.Version, platform: cfg.Platform, store: cfg.Profiles,
+	sh := &shared{version: cfg.Version, platform: cfg.Platform, store: cfg.Profiles, sandboxAddr: cfg.SandboxAddr,
 		keychain: &vault.Session{Keychain: cfg.Vault}, ctx: context.Background()}
 	sh.service = &signin.Service{Profiles: cfg.Profiles, Vault: sh.keychain, Window: cfg.Window, Endpoints: cfg.Endpoints,
 		Browser: func(address string) error { sh.platform.OpenURL(address); return nil }}

@@ -7,6 +7,7 @@ package desktoptest
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -192,9 +193,21 @@ func (s *Sandbox) ExpireIn(d time.Duration) {
 	}
 }
 
-// Config is a desktop.Config over the sandbox's stores and p.
+// Config is a desktop.Config over the sandbox's stores and p, whose
+// built-in sandbox ("Try the Sandbox") listens on a free port of its own.
 func (s *Sandbox) Config(p desktop.Platform) desktop.Config {
-	return desktop.Config{Version: "test", Profiles: s.Store, Vault: s.Vault, Platform: p}
+	return desktop.Config{Version: "test", Profiles: s.Store, Vault: s.Vault, Platform: p, SandboxAddr: freeLoopback(s.T)}
+}
+
+// freeLoopback is a loopback address with a port nothing listens on now.
+func freeLoopback(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // Event is one event the services emitted.
