@@ -345,8 +345,6 @@ func (b *bench) colleagues(t *table) {
 	t.add(row{name: "First paint of the 10,000-row table", pd: paint, target: "report", verdict: "reported", runs: runs})
 }
 
-// readIfRan returns a benchmark's output, unless scripts/bench.sh found no
-// such benchmark (no file, or an empty one).
 // benchFigures are the "Name figure" of each result line of go test -bench
 // output, the ns/op turned into milliseconds with format.
 func benchFigures(data []byte, format string) []string {
@@ -361,6 +359,8 @@ func benchFigures(data []byte, format string) []string {
 	return found
 }
 
+// readIfRan returns a benchmark's output, unless scripts/bench.sh found no
+// such benchmark (no file, or an empty one).
 func readIfRan(path string) ([]byte, bool) {
 	if path == "" {
 		return nil, false

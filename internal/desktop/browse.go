@@ -29,12 +29,11 @@ import (
 //
 // The page gets only what its table shows (each row's id, address and
 // cells, in the columns' order), and not in the event: an event is a script
-// the web view runs, and WebKit keeps the scripts it ran (megabytes, for
-// 10,000 rows) long after their rows are gone. The event names the rows
-// (rowsRef) and the page fetches them from the app's own asset server
-// (Services.Rows, GET /rows/<ref>), once. The items as the API sent them stay here,
-// one copy per list the page shows, and the detail, JSON and copy actions
-// ask for them by row id. ReleaseList drops a list the operator left.
+// the web view runs, and the rows in it were garbage the web process
+// never gave back. The event names the rows (rowsRef) and the page fetches
+// them from the app's own asset server (Services.Rows, GET /rows/<ref>),
+// once. The items as the API sent them stay here, one copy per list the
+// page shows, and the detail, JSON and copy actions ask for them by row id. ReleaseList drops a list the operator left.
 // Tokens stay in Go: no method or event carries one.
 type Browse struct {
 	cfg    BrowseConfig
@@ -113,10 +112,10 @@ type Column struct {
 }
 
 // ResourcePage is the payload of "resource:page": the next rows of a job.
-// The rows themselves the page fetches from the rows handler (Services.Rows) by RowsRef: a JSON
-// array of RowCount rows, each one array: its id, its page on the web (""
-// when none), then its cells in the order of Columns (the resource's
-// columns). Arrays, not objects: 10,000 rows travel to the page and live
+// The page fetches its rows from the rows handler (Services.Rows) by
+// RowsRef: a JSON array of RowCount rows, each one array: its id, its page
+// on the web ("" when none), then its cells in the order of Columns (the
+// resource's columns). Arrays, not objects: 10,000 rows travel to the page and live
 // there in a third of the room.
 type ResourcePage struct {
 	JobID      string   `json:"jobId"`
@@ -487,19 +486,19 @@ func (b *Browse) run(ctx context.Context, job *fetchJob, p profiles.Profile, ep 
 			}
 		}
 	}()
-	showSavedCopy := func(saved cache.Entry) {
-		rows, ids := rowsOf(ep, saved.Items, 0)
-		if !b.hold(ctx, job, saved.Items, ids, true, false) {
-			return
+	var showSavedCopy func(cache.Entry) // nil: the lister does not even read the saved copy
+	if showSaved {
+		showSavedCopy = func(saved cache.Entry) {
+			rows, ids := rowsOf(ep, saved.Items, 0)
+			if !b.hold(ctx, job, saved.Items, ids, true, false) {
+				return
+			}
+			pg := page(len(saved.Items), saved.Total, false, !saved.Complete)
+			pg.FromCache = true
+			asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
+			pg.AsOf = &asOf
+			b.sendPage(pg, rows)
 		}
-		pg := page(len(saved.Items), saved.Total, false, !saved.Complete)
-		pg.FromCache = true
-		asOf := saved.FetchedAt.UTC().Format(time.RFC3339)
-		pg.AsOf = &asOf
-		b.sendPage(pg, rows)
-	}
-	if !showSaved {
-		showSavedCopy = nil // the lister then does not even read it
 	}
 	_, err := b.lister.List(ctx, browse.Request{Profile: p, Endpoint: ep, Params: params, All: all, Saved: true}, browse.Handler{
 		Saved: showSavedCopy,

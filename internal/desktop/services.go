@@ -77,7 +77,7 @@ func (s *Services) Bound() []any {
 
 // Rows is the handler of the app's asset server that gives the page the
 // rows of "resource:page" events (see ResourcePage): not a bound method,
-// since a response body is not a script the web view runs and keeps.
+// since the rows are kept out of the event scripts the web view runs.
 func (s *Services) Rows() http.Handler { return s.Browse.rowsHandler() }
 
 // Startup runs once the app's window is up: it imports the profile file the

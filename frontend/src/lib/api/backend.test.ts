@@ -167,9 +167,14 @@ describe('resources', () => {
       const pages = vi.fn()
       const errors = vi.fn()
       onResourcePage(pages)
+      onResourcePage(pages) // a second listener: still one error
+      const waits = vi.fn()
       onResourceError(errors)
+      onResourceWait(waits)
       fake.emit('resource:page', { jobId: 'job-1', columns: ['title'], rowsRef: 'job-1-1', rowCount: 3, fetched: 3 })
-      await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1))
+      fake.emit('resource:wait', { jobId: 'job-1', seconds: 1, reason: 'r' }) // delivered after both page listeners
+      await vi.waitFor(() => expect(waits).toHaveBeenCalled())
+      expect(errors).toHaveBeenCalledTimes(1)
       expect(pages).not.toHaveBeenCalled()
       expect(errors.mock.calls[0][0]).toMatchObject({ jobId: 'job-1', kind: 'other' })
       expect(errors.mock.calls[0][0].message).toMatch(/Reload the list/)

@@ -402,14 +402,16 @@ function toError(v: unknown): ResourceError | null {
 }
 
 // The rows of a "resource:page" event are not in it: an event is a script the web
-// view runs, and WebKit keeps the scripts it ran, megabytes for 10,000 rows, long
-// after the rows are gone. The event names them (rowsRef) and they are fetched from
-// Go's rows handler (desktop.RowsPath), once per event whoever listens. (The fake Go
-// sides put the rows in the event itself; both are read.) The resource events are
-// delivered in the order Go sent them: none overtakes a page whose rows are on their
-// way.
+// view runs, and rows inside it left the web process holding more memory after a
+// list was left (make bench). The event names them (rowsRef) and they are fetched
+// from Go's rows handler (desktop.RowsPath), once per event whoever listens. (The
+// fake Go sides put the rows in the event itself; both are read.) The resource events
+// are delivered in the order Go sent them: none overtakes a page whose rows are on
+// their way.
 
 const rowsOfEvent = new WeakMap<object, Promise<unknown[]>>()
+/** Events whose lost rows the error listeners were told of: once, however many listen for pages. */
+const lossReported = new WeakSet<object>()
 
 async function fetchRows(ref: string): Promise<unknown[]> {
   const res = await fetch(`/rows/${encodeURIComponent(ref)}`, { cache: 'no-store' })
@@ -467,8 +469,11 @@ export function onResourcePage(fn: (p: ResourcePage) => void): () => void {
       try {
         fetched = await rows
       } catch {
-        const jobId = record(payload)?.jobId
-        if (typeof jobId === 'string') for (const l of errorListeners) l(rowsLost(jobId))
+        const o = record(payload)
+        if (o && typeof o.jobId === 'string' && !lossReported.has(o)) {
+          lossReported.add(o)
+          for (const l of errorListeners) l(rowsLost(o.jobId))
+        }
         return
       }
       const p = toPage(payload, fetched)
